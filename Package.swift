@@ -1,0 +1,110 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// One shared set of settings for every target, as Hummingbird does.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gazette",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gazette", targets: ["GazetteCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .target(
+            name: "GazetteCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                // HMAC for signed links: pure computation shared by the mail and web modules.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GazetteStore",
+            dependencies: [
+                "GazetteCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GazetteTemplates",
+            dependencies: [
+                "GazetteCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GazetteMail",
+            dependencies: [
+                "GazetteCore",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GazetteDelivery",
+            dependencies: [
+                "GazetteCore",
+                "GazetteStore",
+                "GazetteTemplates",
+                "GazetteMail",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "GazetteCLI",
+            dependencies: [
+                "GazetteCore",
+                "GazetteStore",
+                "GazetteTemplates",
+                "GazetteMail",
+                "GazetteDelivery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GazetteCoreTests", dependencies: ["GazetteCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GazetteStoreTests",
+            dependencies: ["GazetteStore", "GazetteCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GazetteTemplatesTests",
+            dependencies: ["GazetteTemplates", "GazetteCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GazetteMailTests", dependencies: ["GazetteMail", "GazetteCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GazetteDeliveryTests",
+            dependencies: ["GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GazetteCLITests",
+            dependencies: ["GazetteCLI"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,35 @@
+/// One subscriber's digest for one edition: the edition's shared content filtered by their preferences.
+public struct Digest: Sendable {
+    public let content: EditionContent
+    /// Best matches first, at most `rules.openingsCap`.
+    public let openings: [Opening]
+    /// All openings that matched, including those beyond the cap.
+    public let matchingCount: Int
+    public let salaryChanges: [SalaryChange]
+
+    public var edition: Edition { content.edition }
+    public var moreOpenings: Int { matchingCount - openings.count }
+    public var market: MarketLine? { content.market }
+    public var certifications: [Certification] { content.certifications }
+
+    public init(content: EditionContent, preferences: Preferences) {
+        self.content = content
+        let matching = content.newOpenings.filter { preferences.matches($0) }
+        self.matchingCount = matching.count
+        // Best match first: more of the subscriber's languages, then higher pay, then newest (the content order).
+        let ranked = matching.enumerated().sorted { a, b in
+            let overlapA = preferences.languageOverlap(with: a.element)
+            let overlapB = preferences.languageOverlap(with: b.element)
+            if overlapA != overlapB { return overlapA > overlapB }
+            let payA = a.element.salaryMax ?? -1
+            let payB = b.element.salaryMax ?? -1
+            if payA != payB { return payA > payB }
+            return a.offset < b.offset
+        }
+        self.openings = ranked.prefix(content.rules.openingsCap).map(\.element)
+        self.salaryChanges = content.salaryChanges.filter { preferences.follows(level: $0.level, stack: $0.stack) }
+    }
+
+    /// No opening matched: the subscriber or the operator may choose to skip such digests.
+    public var isEmpty: Bool { matchingCount == 0 }
+}

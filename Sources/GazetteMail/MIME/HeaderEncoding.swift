@@ -1,0 +1,104 @@
+import Foundation
+
+/// Header field values that are safe by construction: no CR or LF from data, RFC 2047 encoded-words
+/// for anything that is not plain printable ASCII, and folding so lines stay short.
+public enum HeaderEncoding {
+    /// Replaces every control character (CR and LF included) with a space and trims the ends.
+    /// Data never reaches a header without passing through here.
+    public static func sanitize(_ value: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in value.unicodeScalars {
+            let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            if isControl || scalar == " " {
+                if !lastWasSpace { scalars.append(" ") }
+                lastWasSpace = true
+            } else {
+                scalars.append(scalar)
+                lastWasSpace = false
+            }
+        }
+        return String(scalars).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// An unstructured value (Subject) for a field named `name`, folded, ready to follow `name: `.
+    public static func unstructured(_ value: String, fieldName: String) -> String {
+        let clean = sanitize(value)
+        if isPlainASCII(clean) {
+            if let folded = foldASCII(clean, firstLineUsed: fieldName.count + 2) { return folded }
+        }
+        return encodedWords(clean)
+    }
+
+    /// `Name <address>`, with the display name quoted or encoded as needed.
+    public static func mailbox(name: String?, address: String, fieldName: String) -> String {
+        let clean = sanitize(name ?? "")
+        guard !clean.isEmpty else { return address }
+        let display = phrase(clean)
+        if !display.contains("\r\n"), fieldName.count + 2 + display.count + address.count + 3 <= 78 {
+            return "\(display) <\(address)>"
+        }
+        return "\(display)\r\n <\(address)>"
+    }
+
+    /// A display name as an RFC 5322 phrase: atoms as is, other ASCII quoted, anything else encoded.
+    static func phrase(_ text: String) -> String {
+        if isPlainASCII(text) {
+            let atext = CharacterSet(charactersIn: "!#$%&'*+-/=?^_`{|}~ ").union(.alphanumerics)
+            let isAtoms = text.unicodeScalars.allSatisfy { $0.isASCII && atext.contains($0) }
+            if isAtoms && text.count <= 60 { return text }
+            if text.count <= 60 {
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                return "\"\(escaped)\""
+            }
+        }
+        return encodedWords(text)
+    }
+
+    /// Printable ASCII that cannot be mistaken for an encoded-word.
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+    }
+
+    /// Folds at spaces so that lines stay within 78 characters; nil when a word is too long to fold.
+    static func foldASCII(_ text: String, firstLineUsed: Int) -> String? {
+        var lines: [String] = []
+        var current = ""
+        var used = firstLineUsed
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if word.count + used > 78 - 1 { return nil }
+            if current.isEmpty {
+                current = String(word)
+            } else if used + current.count + 1 + word.count <= 78 {
+                current += " " + word
+            } else {
+                lines.append(current)
+                used = 1  // the folding space
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\r\n ")
+    }
+
+    /// RFC 2047 `B` encoded-words of at most 60 characters, split on character boundaries, one per line.
+    static func encodedWords(_ text: String) -> String {
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 36, !chunk.isEmpty {
+                words.append(encodedWord(chunk))
+                chunk.removeAll()
+            }
+            chunk.append(contentsOf: bytes)
+        }
+        if !chunk.isEmpty || words.isEmpty { words.append(encodedWord(chunk)) }
+        return words.joined(separator: "\r\n ")
+    }
+
+    private static func encodedWord(_ bytes: [UInt8]) -> String {
+        "=?UTF-8?B?\(Data(bytes).base64EncodedString())?="
+    }
+}

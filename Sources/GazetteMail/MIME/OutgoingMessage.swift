@@ -1,0 +1,71 @@
+public import Foundation
+public import GazetteCore
+
+/// A display name and an address.
+public struct Mailbox: Hashable, Sendable {
+    public var name: String?
+    public var address: EmailAddress
+
+    public init(name: String?, address: EmailAddress) {
+        self.name = name
+        self.address = address
+    }
+
+    /// Parses `Name <addr@example.com>` or a bare address.
+    public init(parsing text: String) throws(EmailAddressError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            var name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            self.init(name: name.isEmpty ? nil : name, address: try EmailAddress(address))
+        } else {
+            self.init(name: nil, address: try EmailAddress(trimmed))
+        }
+    }
+}
+
+/// Everything a digest e-mail consists of, before it becomes MIME.
+public struct OutgoingMessage: Sendable {
+    public var from: Mailbox
+    public var to: Mailbox
+    public var subject: String
+    public var date: Date
+    /// Without angle brackets: `gazette.2026-W48.ab12…@example.com`.
+    public var messageID: String
+    /// `List-Unsubscribe` URIs, https first.
+    public var unsubscribeURIs: [String]
+    /// `List-Id` value, e.g. `Backend Jobs Weekly <digest.example.com>`.
+    public var listID: String?
+    public var text: String
+    public var html: String
+
+    public init(
+        from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, unsubscribeURIs: [String],
+        listID: String?, text: String, html: String
+    ) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.unsubscribeURIs = unsubscribeURIs
+        self.listID = listID
+        self.text = text
+        self.html = html
+    }
+
+    /// The SMTP envelope: sender and the one recipient of this transaction.
+    public var envelope: Envelope { Envelope(sender: from.address, recipient: to.address) }
+}
+
+/// MAIL FROM and RCPT TO of one SMTP transaction: validated addresses only, never raw data.
+public struct Envelope: Hashable, Sendable {
+    public var sender: EmailAddress
+    public var recipient: EmailAddress
+
+    public init(sender: EmailAddress, recipient: EmailAddress) {
+        self.sender = sender
+        self.recipient = recipient
+    }
+}

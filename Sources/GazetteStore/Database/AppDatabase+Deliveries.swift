@@ -1,0 +1,209 @@
+public import Foundation
+public import GazetteCore
+import GRDB
+
+/// Where one subscriber's copy of one edition stands.
+public enum DeliveryState: String, CaseIterable, Codable, Sendable {
+    case queued, sending, sent, deferred, failed, skipped
+
+    /// Nothing more will be done for a row in this state.
+    public var isFinal: Bool { self == .sent || self == .failed || self == .skipped }
+}
+
+/// A ledger row claimed for sending, with the subscriber it is for.
+public struct DeliveryTicket: Sendable {
+    public var id: Int64
+    public var subscriber: Subscriber
+    /// Attempts including this one.
+    public var attempts: Int
+}
+
+/// One ledger row as `status` shows it.
+public struct DeliveryRow: Sendable {
+    public var subscriberID: Int64
+    public var state: DeliveryState
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastCode: Int?
+    public var lastReply: String?
+}
+
+extension AppDatabase {
+    /// Rows left `sending` by a run that died go back to the queue: they may or may not have reached the
+    /// server, and resending (at least once) beats skipping. Call only while holding the edition's lease.
+    public func recoverInterrupted(edition: Edition, now: Date) throws -> Int {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'queued', updatedAt = ? WHERE edition = ? AND state = 'sending'",
+                arguments: [now, edition.description])
+            return db.changesCount
+        }
+    }
+
+    /// Adds a `queued` row for each subscriber that has none for this edition.
+    /// - Returns: the state each subscriber's row had before (absent when new).
+    public func enqueue(edition: Edition, subscriberIDs: [Int64], now: Date) throws -> [Int64: DeliveryState] {
+        guard !subscriberIDs.isEmpty else { return [:] }
+        return try write { db in
+            let before = try states(db, edition: edition, subscriberIDs: subscriberIDs)
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO delivery (edition, subscriberId, state, createdAt, updatedAt)
+                VALUES (?, ?, 'queued', ?, ?) ON CONFLICT (edition, subscriberId) DO NOTHING
+                """)
+            for id in subscriberIDs where before[id] == nil {
+                try statement.execute(arguments: [edition.description, id, now, now])
+            }
+            return before
+        }
+    }
+
+    /// The current state of each given subscriber's row (absent when there is none).
+    public func deliveryStates(edition: Edition, subscriberIDs: [Int64]) throws -> [Int64: DeliveryState] {
+        guard !subscriberIDs.isEmpty else { return [:] }
+        return try read { db in try states(db, edition: edition, subscriberIDs: subscriberIDs) }
+    }
+
+    private func states(_ db: Database, edition: Edition, subscriberIDs: [Int64]) throws -> [Int64: DeliveryState] {
+        var result: [Int64: DeliveryState] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT subscriberId, state FROM delivery WHERE edition = ? AND subscriberId IN (SELECT value FROM json_each(?))",
+            arguments: [edition.description, "[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"])
+        for row in rows {
+            if let state = DeliveryState(rawValue: row["state"]) { result[row["subscriberId"]] = state }
+        }
+        return result
+    }
+
+    /// Claims up to `limit` rows that are ready (queued, or deferred and due), marking them `sending`.
+    ///
+    /// - Parameter subscriberIDs: when set, only rows of these subscribers.
+    public func claim(edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>? = nil) throws -> [DeliveryTicket] {
+        try write { db in
+            var sql = """
+                SELECT delivery.id AS deliveryId, delivery.attempts AS deliveryAttempts, subscriber.*
+                FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                WHERE delivery.edition = ?
+                  AND (delivery.state = 'queued' OR (delivery.state = 'deferred' AND delivery.nextAttemptAt <= ?))
+                """
+            var arguments: StatementArguments = [edition.description, now]
+            if let subscriberIDs {
+                sql += " AND delivery.subscriberId IN (SELECT value FROM json_each(?))"
+                _ = arguments.append(contentsOf: ["[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"])
+            }
+            sql += " ORDER BY delivery.subscriberId LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var tickets: [DeliveryTicket] = []
+            let update = try db.cachedStatement(
+                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updatedAt = ? WHERE id = ?")
+            for row in rows {
+                let id: Int64 = row["deliveryId"]
+                let attempts: Int = row["deliveryAttempts"]
+                try update.execute(arguments: [now, id])
+                tickets.append(DeliveryTicket(id: id, subscriber: try SubscriberRecord(row: row).subscriber, attempts: attempts + 1))
+            }
+            return tickets
+        }
+    }
+
+    /// Records the server's acceptance; committed on its own, right after the reply.
+    public func recordSent(deliveryID: Int64, messageID: String, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'sent', messageId = ?, sentAt = ?, updatedAt = ?,
+                        nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
+                    """,
+                arguments: [messageID, now, now, deliveryID])
+        }
+    }
+
+    public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'deferred', lastCode = ?, lastReply = ?, nextAttemptAt = ?, updatedAt = ?
+                    WHERE id = ?
+                    """,
+                arguments: [code, reply, retryAt, now, deliveryID])
+        }
+    }
+
+    public func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'failed', lastCode = ?, lastReply = ?, nextAttemptAt = NULL, updatedAt = ? WHERE id = ?",
+                arguments: [code, reply, now, deliveryID])
+        }
+    }
+
+    public func recordSkipped(deliveryID: Int64, reason: String, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'skipped', lastReply = ?, updatedAt = ? WHERE id = ?",
+                arguments: [reason, now, deliveryID])
+        }
+    }
+
+    /// Puts claimed rows that were never attempted back in the queue (a run stopping early).
+    public func releaseClaims(deliveryIDs: [Int64], now: Date) throws {
+        guard !deliveryIDs.isEmpty else { return }
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = CASE WHEN nextAttemptAt IS NULL THEN 'queued' ELSE 'deferred' END,
+                        attempts = attempts - 1, updatedAt = ?
+                    WHERE state = 'sending' AND id IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [now, "[" + deliveryIDs.map(String.init).joined(separator: ",") + "]"])
+        }
+    }
+
+    /// How many rows of the edition are in each state.
+    public func deliveryCounts(edition: Edition) throws -> [DeliveryState: Int] {
+        try read { db in
+            var result: [DeliveryState: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM delivery WHERE edition = ? GROUP BY state",
+                arguments: [edition.description])
+            {
+                if let state = DeliveryState(rawValue: row["state"]) { result[state] = row["n"] }
+            }
+            return result
+        }
+    }
+
+    /// Rows that are deferred and not yet due again at `now`.
+    public func waitingDeferredCount(edition: Edition, now: Date) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM delivery WHERE edition = ? AND state = 'deferred' AND nextAttemptAt > ?",
+                arguments: [edition.description, now]) ?? 0
+        }
+    }
+
+    /// Editions that have ledger rows, newest first.
+    public func editionsWithDeliveries() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT edition FROM delivery ORDER BY edition DESC") }
+    }
+
+    /// Rows that did not end well (failed, deferred), for `status`.
+    public func problemDeliveries(edition: Edition) throws -> [(email: String, row: DeliveryRow)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT subscriber.email, delivery.* FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                    WHERE edition = ? AND state IN ('failed', 'deferred') ORDER BY subscriber.id
+                    """,
+                arguments: [edition.description]
+            ).map { row in
+                (row["email"], DeliveryRow(
+                    subscriberID: row["subscriberId"], state: DeliveryState(rawValue: row["state"]) ?? .failed,
+                    attempts: row["attempts"], nextAttemptAt: row["nextAttemptAt"], lastCode: row["lastCode"],
+                    lastReply: row["lastReply"]))
+            }
+        }
+    }
+}

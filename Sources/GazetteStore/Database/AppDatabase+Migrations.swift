@@ -1,0 +1,110 @@
+import GRDB
+
+extension AppDatabase {
+    /// Named migrations; never edit one that has landed, add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: feeds, subscribers, ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE opening (
+                    source TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    company TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    level TEXT NOT NULL,
+                    stack TEXT NOT NULL,           -- JSON array of strings
+                    location TEXT NOT NULL,
+                    remote BOOLEAN NOT NULL,
+                    salaryMin INTEGER,
+                    salaryMax INTEGER,
+                    currency TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    postedAt DATETIME NOT NULL,
+                    closedAt DATETIME,
+                    PRIMARY KEY (source, id)
+                );
+                CREATE INDEX opening_postedAt ON opening(postedAt);
+
+                CREATE TABLE salaryObservation (
+                    id INTEGER PRIMARY KEY,
+                    observedOn TEXT NOT NULL,       -- YYYY-MM-DD
+                    level TEXT NOT NULL,
+                    stack TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    amount INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    -- Feeds carry no ids: an identical row is the same observation imported again.
+                    UNIQUE (observedOn, level, stack, region, amount, currency, source)
+                );
+                CREATE INDEX salaryObservation_observedOn ON salaryObservation(observedOn);
+
+                CREATE TABLE certification (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    issuer TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    featuredFrom TEXT,
+                    featuredUntil TEXT
+                );
+
+                CREATE TABLE subscriber (
+                    -- AUTOINCREMENT: ids appear in signed links and Message-IDs, so never reuse one.
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    email TEXT NOT NULL,
+                    emailKey TEXT NOT NULL UNIQUE,  -- lower-cased e-mail: identity ignores case
+                    name TEXT NOT NULL,
+                    timeZone TEXT NOT NULL,
+                    sendDay INTEGER NOT NULL,
+                    sendHour INTEGER NOT NULL,
+                    languages TEXT NOT NULL,        -- JSON arrays
+                    levels TEXT NOT NULL,
+                    remoteOnly BOOLEAN NOT NULL,
+                    locations TEXT NOT NULL,
+                    minSalary INTEGER,
+                    skipEmpty BOOLEAN NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                );
+                CREATE INDEX subscriber_status ON subscriber(status);
+
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY,
+                    edition TEXT NOT NULL,
+                    subscriberId INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL,            -- queued, sending, sent, deferred, failed, skipped
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt DATETIME,
+                    lastCode INTEGER,
+                    lastReply TEXT,
+                    messageId TEXT,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL,
+                    sentAt DATETIME,
+                    UNIQUE (edition, subscriberId)
+                );
+                CREATE INDEX delivery_edition_state ON delivery(edition, state);
+
+                CREATE TABLE suppression (
+                    emailKey TEXT PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+
+                CREATE TABLE runLease (
+                    name TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    expiresAt DATETIME NOT NULL
+                );
+
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,122 @@
+public import Foundation
+public import GazetteCore
+import GRDB
+
+/// What a subscriber import did.
+public struct SubscriberImportSummary: Sendable, Equatable {
+    public var added = 0
+    public var updated = 0
+    /// Rows for people who had unsubscribed: their preferences are updated, their choice to leave is kept.
+    public var keptUnsubscribed = 0
+}
+
+extension AppDatabase {
+    /// Adds or updates subscribers by e-mail, ignoring case. One transaction: all or nothing.
+    ///
+    /// An import never re-subscribes someone who unsubscribed: a stale list must not undo their choice.
+    public func importSubscribers(_ subscribers: [Subscriber], now: Date) throws -> SubscriberImportSummary {
+        try write { db in
+            var summary = SubscriberImportSummary()
+            for subscriber in subscribers {
+                var record = SubscriberRecord(subscriber, now: now)
+                if let existing = try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == record.emailKey).fetchOne(db) {
+                    record.id = existing.id
+                    record.createdAt = existing.createdAt
+                    if existing.status == SubscriberStatus.unsubscribed.rawValue {
+                        if record.status == SubscriberStatus.active.rawValue { summary.keptUnsubscribed += 1 }
+                        record.status = existing.status
+                    }
+                    record.skipEmpty = existing.skipEmpty
+                    try record.update(db)
+                    summary.updated += 1
+                } else {
+                    try record.insert(db)
+                    summary.added += 1
+                }
+            }
+            return summary
+        }
+    }
+
+    public func subscriber(email: String) throws -> Subscriber? {
+        try read { db in
+            try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == email.lowercased()).fetchOne(db)?.subscriber
+        }
+    }
+
+    public func subscriber(id: Int64) throws -> Subscriber? {
+        try read { db in try SubscriberRecord.fetchOne(db, key: id)?.subscriber }
+    }
+
+    /// All subscribers (optionally of one status), ordered by id.
+    public func subscribers(status: SubscriberStatus? = nil) throws -> [Subscriber] {
+        try read { db in
+            var request = SubscriberRecord.order(SubscriberRecord.Columns.id)
+            if let status { request = request.filter(SubscriberRecord.Columns.status == status.rawValue) }
+            return try request.fetchAll(db).map(\.subscriber)
+        }
+    }
+
+    /// Active subscribers with an id above `afterID`, in id order: the send run walks the list in
+    /// batches instead of holding it all.
+    public func activeSubscribers(afterID: Int64, limit: Int) throws -> [Subscriber] {
+        try read { db in
+            try SubscriberRecord
+                .filter(SubscriberRecord.Columns.status == SubscriberStatus.active.rawValue)
+                .filter(SubscriberRecord.Columns.id > afterID)
+                .order(SubscriberRecord.Columns.id)
+                .limit(limit)
+                .fetchAll(db)
+                .map(\.subscriber)
+        }
+    }
+
+    /// Marks a subscriber unsubscribed. Idempotent.
+    /// - Returns: false when they had already unsubscribed.
+    /// - Throws: `StoreError.unknownSubscriber` when nobody has this address.
+    @discardableResult
+    public func unsubscribe(email: String, now: Date) throws -> Bool {
+        try write { db in
+            guard var record = try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == email.lowercased()).fetchOne(db)
+            else { throw StoreError.unknownSubscriber(email) }
+            guard record.status != SubscriberStatus.unsubscribed.rawValue else { return false }
+            record.status = SubscriberStatus.unsubscribed.rawValue
+            record.updatedAt = now
+            try record.update(db)
+            return true
+        }
+    }
+
+    /// Addresses that must never be mailed again (repeated hard bounces, complaints).
+    public func isSuppressed(email: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE emailKey = ?", arguments: [email.lowercased()]) ?? false
+        }
+    }
+
+    public func suppressedKeys() throws -> Set<String> {
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT emailKey FROM suppression")) }
+    }
+
+    public func suppress(email: String, reason: String, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO suppression (emailKey, reason, createdAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [email.lowercased(), reason, now])
+        }
+    }
+
+    /// The key for signed links when the operator set none: made once, kept in the database,
+    /// so links in mail already sent keep working across runs.
+    public func installationSecret() throws -> String {
+        try write { db in
+            if let secret = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'secret'") {
+                return secret
+            }
+            var generator = SystemRandomNumberGenerator()
+            let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('secret', ?)", arguments: [secret])
+            return secret
+        }
+    }
+}

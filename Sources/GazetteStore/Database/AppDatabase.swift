@@ -1,0 +1,77 @@
+public import GRDB
+import Foundation
+
+/// The Gazette database: one SQLite file (WAL) shared by `send`, `schedule` and `serve`.
+///
+/// Every invariant is kept inside one `write {}`; migrations run when the database is opened.
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Wraps an opened database and migrates it.
+    ///
+    /// - Throws: `StoreError.databaseTooNew` when the file has migrations this binary does not know.
+    public init(_ writer: any DatabaseWriter, path: String = ":memory:") throws {
+        self.writer = writer
+        let migrator = AppDatabase.migrator
+        do {
+            if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError.databaseTooNew(path: path)
+            }
+            try migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.unreadable(path: path, reason: AppDatabase.explain(error))
+        }
+    }
+
+    /// Opens (creating if needed) the database file at `path`, readable by its owner only.
+    public static func open(path: String) throws -> AppDatabase {
+        var config = GRDB.Configuration()
+        // The CLI, the daemon and the web server open the same file: wait for each other's writes.
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            if !existed { chmod(path, 0o600) }
+            return try AppDatabase(pool, path: path)
+        } catch let error as DatabaseError {
+            throw StoreError.unreadable(path: path, reason: explain(error))
+        }
+    }
+
+    /// An empty database in memory, for tests.
+    public static func inMemory() throws -> AppDatabase {
+        var config = GRDB.Configuration()
+        config.foreignKeysEnabled = true
+        return try AppDatabase(DatabaseQueue(configuration: config))
+    }
+
+    static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: "the file is not a Gazette database or is damaged"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "the database is busy (another process holds a write lock)"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: "the file cannot be opened for writing"
+        case .SQLITE_FULL: "the disk is full"
+        default: error.message ?? String(describing: error)
+        }
+    }
+
+    /// Runs a write transaction, turning GRDB's errors into `StoreError`.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch let error as DatabaseError {
+            throw StoreError.database(AppDatabase.explain(error))
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch let error as DatabaseError {
+            throw StoreError.database(AppDatabase.explain(error))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,150 @@
+import Foundation
+import GazetteCore
+
+/// Reads and validates the fields of one input row, collecting every problem instead of stopping at the first.
+struct FieldReader {
+    let file: String
+    let row: InputTable.Row
+    private(set) var issues: [ImportIssue] = []
+
+    init(file: String, row: InputTable.Row) {
+        self.file = file
+        self.row = row
+    }
+
+    mutating func fail(_ field: String?, _ message: String) {
+        issues.append(ImportIssue(file: file, line: row.line, field: field, message: message))
+    }
+
+    /// The trimmed value; empty when the column is absent.
+    func raw(_ field: String) -> String {
+        (row.values[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Free text: no control characters (they would break headers and layouts), bounded length.
+    mutating func text(_ field: String, required: Bool = false, maxLength: Int = 300) -> String {
+        let value = raw(field)
+        if required && value.isEmpty {
+            fail(field, "is required")
+        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            fail(field, "contains a line break or control character")
+        } else if value.count > maxLength {
+            fail(field, "is longer than \(maxLength) characters")
+        }
+        return value
+    }
+
+    /// A `;`-separated list of short texts; empty entries are dropped.
+    mutating func list(_ field: String, maxItems: Int = 50) -> [String] {
+        let items = text(field, maxLength: 2000).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        if items.count > maxItems { fail(field, "has more than \(maxItems) entries") }
+        return items
+    }
+
+    mutating func level(_ field: String) -> Level? {
+        let value = raw(field)
+        guard let level = Level(parsing: value) else {
+            fail(field, value.isEmpty ? "is required (one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))"
+                : "unknown level \(value.debugDescription) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+            return nil
+        }
+        return level
+    }
+
+    mutating func levels(_ field: String) -> [Level] {
+        var result: [Level] = []
+        for item in list(field) {
+            if let level = Level(parsing: item) {
+                if !result.contains(level) { result.append(level) }
+            } else {
+                fail(field, "unknown level \(item.debugDescription) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        return result
+    }
+
+    mutating func bool(_ field: String, default defaultValue: Bool) -> Bool {
+        switch raw(field).lowercased() {
+        case "": return defaultValue
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default:
+            fail(field, "must be true or false, not \(raw(field).debugDescription)")
+            return defaultValue
+        }
+    }
+
+    /// A whole number in `range`; nil when empty (and not required) or invalid.
+    mutating func integer(_ field: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
+        let value = raw(field)
+        if value.isEmpty {
+            if required { fail(field, "is required") }
+            return nil
+        }
+        guard let number = Int(value) else {
+            fail(field, "must be a whole number, not \(value.debugDescription)")
+            return nil
+        }
+        guard range.contains(number) else {
+            fail(field, "\(number) is out of range (\(range.lowerBound)–\(range.upperBound))")
+            return nil
+        }
+        return number
+    }
+
+    mutating func timestamp(_ field: String, required: Bool) -> Date? {
+        let value = raw(field)
+        if value.isEmpty {
+            if required { fail(field, "is required (ISO 8601, e.g. 2026-11-17T10:30:00Z)") }
+            return nil
+        }
+        guard let date = Timestamp.parse(value) else {
+            fail(field, "not an ISO 8601 timestamp: \(value.debugDescription)")
+            return nil
+        }
+        return date
+    }
+
+    mutating func day(_ field: String, required: Bool) -> CivilDate? {
+        let value = raw(field)
+        if value.isEmpty {
+            if required { fail(field, "is required (ISO 8601 date, e.g. 2026-11-17)") }
+            return nil
+        }
+        guard let day = Timestamp.parseDay(value) else {
+            fail(field, "not an ISO 8601 date: \(value.debugDescription)")
+            return nil
+        }
+        return day
+    }
+
+    /// An absolute http(s) URL without spaces or quotes; empty allowed unless required.
+    mutating func url(_ field: String, required: Bool) -> String {
+        let value = text(field, maxLength: 2000)
+        if value.isEmpty {
+            if required { fail(field, "is required") }
+            return value
+        }
+        let lower = value.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+              let url = URL(string: value), url.host?.isEmpty == false,
+              !value.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "`" })
+        else {
+            fail(field, "not an absolute http(s) URL: \(value.debugDescription)")
+            return value
+        }
+        return value
+    }
+
+    /// A three-letter ISO 4217 code; USD when empty.
+    mutating func currency(_ field: String) -> String {
+        let value = raw(field).uppercased()
+        if value.isEmpty { return "USD" }
+        guard value.count == 3, value.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            fail(field, "not a three-letter currency code: \(value.debugDescription)")
+            return value
+        }
+        return value
+    }
+}

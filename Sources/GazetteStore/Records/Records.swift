@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import GazetteCore
+
+// One record per table, mapping rows to the domain types of GazetteCore. Enumerations are stored
+// by their raw values and lists as JSON arrays, so the file stays readable with the sqlite3 shell.
+
+struct OpeningRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "opening"
+    var source: String
+    var id: String
+    var company: String
+    var title: String
+    var level: String
+    var stack: [String]
+    var location: String
+    var remote: Bool
+    var salaryMin: Int?
+    var salaryMax: Int?
+    var currency: String
+    var url: String
+    var postedAt: Date
+    var closedAt: Date?
+
+    enum Columns {
+        static let postedAt = Column(CodingKeys.postedAt)
+        static let closedAt = Column(CodingKeys.closedAt)
+    }
+
+    init(_ o: Opening) {
+        self.init(
+            source: o.source, id: o.id, company: o.company, title: o.title, level: o.level.rawValue, stack: o.stack,
+            location: o.location, remote: o.remote, salaryMin: o.salaryMin, salaryMax: o.salaryMax,
+            currency: o.currency, url: o.url, postedAt: o.postedAt, closedAt: o.closedAt)
+    }
+
+    init(
+        source: String, id: String, company: String, title: String, level: String, stack: [String], location: String,
+        remote: Bool, salaryMin: Int?, salaryMax: Int?, currency: String, url: String, postedAt: Date, closedAt: Date?
+    ) {
+        self.source = source
+        self.id = id
+        self.company = company
+        self.title = title
+        self.level = level
+        self.stack = stack
+        self.location = location
+        self.remote = remote
+        self.salaryMin = salaryMin
+        self.salaryMax = salaryMax
+        self.currency = currency
+        self.url = url
+        self.postedAt = postedAt
+        self.closedAt = closedAt
+    }
+
+    var opening: Opening? {
+        guard let level = Level(rawValue: level) else { return nil }
+        return Opening(
+            source: source, id: id, company: company, title: title, level: level, stack: stack, location: location,
+            remote: remote, salaryMin: salaryMin, salaryMax: salaryMax, currency: currency, url: url,
+            postedAt: postedAt, closedAt: closedAt)
+    }
+}
+
+struct SalaryObservationRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "salaryObservation"
+    var id: Int64?
+    var observedOn: String
+    var level: String
+    var stack: String
+    var region: String
+    var amount: Int
+    var currency: String
+    var source: String
+
+    enum Columns {
+        static let observedOn = Column(CodingKeys.observedOn)
+    }
+
+    init(_ o: SalaryObservation) {
+        id = nil
+        observedOn = Timestamp.formatDay(o.observedOn)
+        level = o.level.rawValue
+        stack = o.stack
+        region = o.region
+        amount = o.amount
+        currency = o.currency
+        source = o.source
+    }
+
+    var observation: SalaryObservation? {
+        guard let day = Timestamp.parseDay(observedOn), let level = Level(rawValue: level) else { return nil }
+        return SalaryObservation(
+            observedOn: day, level: level, stack: stack, region: region, amount: amount, currency: currency,
+            source: source)
+    }
+}
+
+struct CertificationRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "certification"
+    var id: String
+    var name: String
+    var issuer: String
+    var summary: String
+    var url: String
+    var featuredFrom: String?
+    var featuredUntil: String?
+
+    init(_ c: Certification) {
+        id = c.id
+        name = c.name
+        issuer = c.issuer
+        summary = c.summary
+        url = c.url
+        featuredFrom = c.featuredFrom.map(Timestamp.formatDay)
+        featuredUntil = c.featuredUntil.map(Timestamp.formatDay)
+    }
+
+    var certification: Certification {
+        Certification(
+            id: id, name: name, issuer: issuer, summary: summary, url: url,
+            featuredFrom: featuredFrom.flatMap(Timestamp.parseDay), featuredUntil: featuredUntil.flatMap(Timestamp.parseDay))
+    }
+}
+
+struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "subscriber"
+    var id: Int64?
+    var email: String
+    var emailKey: String
+    var name: String
+    var timeZone: String
+    var sendDay: Int
+    var sendHour: Int
+    var languages: [String]
+    var levels: [String]
+    var remoteOnly: Bool
+    var locations: [String]
+    var minSalary: Int?
+    var skipEmpty: Bool
+    var status: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let emailKey = Column(CodingKeys.emailKey)
+        static let status = Column(CodingKeys.status)
+    }
+
+    init(_ s: Subscriber, now: Date) {
+        id = s.id
+        email = s.email
+        emailKey = s.email.lowercased()
+        name = s.name
+        timeZone = s.timeZone
+        sendDay = s.sendDay.rawValue
+        sendHour = s.sendHour
+        languages = s.preferences.languages
+        levels = s.preferences.levels.map(\.rawValue)
+        remoteOnly = s.preferences.remoteOnly
+        locations = s.preferences.locations
+        minSalary = s.preferences.minSalary
+        skipEmpty = s.preferences.skipEmpty
+        status = s.status.rawValue
+        createdAt = now
+        updatedAt = now
+    }
+
+    var subscriber: Subscriber {
+        Subscriber(
+            id: id, email: email, name: name, timeZone: timeZone, sendDay: Weekday(rawValue: sendDay) ?? .monday,
+            sendHour: sendHour,
+            preferences: Preferences(
+                languages: languages, levels: levels.compactMap(Level.init(rawValue:)), remoteOnly: remoteOnly,
+                locations: locations, minSalary: minSalary, skipEmpty: skipEmpty),
+            status: SubscriberStatus(rawValue: status) ?? .active)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
