@@ -45,10 +45,21 @@ public struct SendSchedule: Sendable {
 }
 
 extension TimeZone {
-    /// Whether `identifier` names a zone of the system's IANA database (not an abbreviation such as `EST`).
+    /// Whether `identifier` names a zone of the system's IANA database (`/usr/share/zoneinfo`, or `TZDIR`)
+    /// that Foundation can load. Foundation's own list of identifiers leaves out aliases such as
+    /// `Asia/Kolkata` on Linux, so the zone files are the reference.
     public static func isKnownIdentifier(_ identifier: String) -> Bool {
-        identifier == "UTC" || identifier == "Etc/UTC" || knownIdentifiers.contains(identifier)
+        let allowed = identifier.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/_+-".unicodeScalars.contains($0)
+        }
+        guard !identifier.isEmpty, identifier.count <= 64, allowed, !identifier.hasPrefix("/"),
+              !identifier.split(separator: "/").contains(where: { $0.hasPrefix("-") }),
+              TimeZone(identifier: identifier) != nil
+        else { return false }
+        if identifier == "UTC" || identifier == "Etc/UTC" { return true }
+        let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "\(directory)/\(identifier)", isDirectory: &isDirectory)
+            && !isDirectory.boolValue
     }
-
-    private static let knownIdentifiers: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
 }

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import GazetteCore
+import GazetteStore
+
+/// `gazette import openings|salaries|certifications FILE…`
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import feeds: every file is validated first; any error aborts the import and nothing is written.",
+        subcommands: [Openings.self, Salaries.self, Certifications.self]
+    )
+
+    struct Openings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upsert openings by (source, id) from CSV or JSON Lines (.jsonl) files.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Files to import.") var files: [String]
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let rows = try FeedImport.validate(files) { FeedParser.openings(path: $0) }
+                let count = try runtime.database.upsertOpenings(rows)
+                print("imported \(count) opening\(count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")")
+            }
+        }
+    }
+
+    struct Salaries: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add salary observations; a row identical to a stored one is not added twice.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Files to import.") var files: [String]
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let rows = try FeedImport.validate(files) { FeedParser.salaries(path: $0) }
+                let added = try runtime.database.insertSalaries(rows)
+                print("imported \(rows.count) salary observation\(rows.count == 1 ? "" : "s") (\(added) new)")
+            }
+        }
+    }
+
+    struct Certifications: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Upsert certifications by id.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Files to import.") var files: [String]
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let rows = try FeedImport.validate(files) { FeedParser.certifications(path: $0) }
+                let count = try runtime.database.upsertCertifications(rows)
+                print("imported \(count) certification\(count == 1 ? "" : "s")")
+            }
+        }
+    }
+}
+
+/// Parses every file before anything is written, so a bad row anywhere leaves the database as it was.
+enum FeedImport {
+    static func validate<Row>(_ files: [String], parse: (String) -> (rows: [Row], issues: [ImportIssue])) throws -> [Row] {
+        var rows: [Row] = []
+        var issues: [ImportIssue] = []
+        for file in files {
+            let result = parse(file)
+            rows += result.rows
+            issues += result.issues
+        }
+        if !issues.isEmpty { throw StoreError.invalidInput(issues) }
+        return rows
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GazetteCore
+import GazetteDelivery
+import GazetteStore
+import GazetteTemplates
+
+/// `gazette preview --subscriber EMAIL [--week W] [--out DIR] [--format eml|html|text]`
+struct PreviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Show a subscriber's digest exactly as `send` would build it; nothing is sent or recorded.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case eml, html, text
+        var fileExtension: String { self == .text ? "txt" : rawValue }
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The subscriber's e-mail address.") var subscriber: String
+    @Option(help: "ISO week, e.g. 2026-W48 (default: the current week).") var week: String?
+    @Option(help: "Write files into this directory instead of printing (all three formats unless --format).") var out: String?
+    @Option(help: "eml, html or text (printing defaults to text).") var format: Format?
+
+    func validate() throws { _ = try Arguments.edition(week, default: Date()) }
+
+    func run() async throws {
+        try await reporting {
+            let runtime = try await Runtime.start(global)
+            let now = Date()
+            let edition = try Arguments.edition(week, default: now)
+            guard let found = try runtime.database.subscriber(email: subscriber) else {
+                throw DeliveryError.unknownSubscriber(subscriber)
+            }
+            let factory = try await runtime.messageFactory()
+            let content = try runtime.database.editionContent(edition)
+            let prepared = try factory.prepare(content: content, subscriber: found, date: now)
+            func body(_ format: Format) -> Data {
+                switch format {
+                case .eml: Data(prepared.bytes)
+                case .html: Data(prepared.rendered.html.utf8)
+                case .text: Data(prepared.rendered.text.utf8)
+                }
+            }
+            guard let out else {
+                FileHandle.standardOutput.write(body(format ?? .text))
+                return
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for format in format.map({ [$0] }) ?? Format.allCases {
+                let path = "\(out)/\(prepared.key).\(format.fileExtension)"
+                try body(format).write(to: URL(fileURLWithPath: path), options: .atomic)
+                print(path)
+            }
+        }
+    }
+}

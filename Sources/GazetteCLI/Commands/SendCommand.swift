@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import GazetteCore
+import GazetteDelivery
+import GazetteStore
+
+/// `gazette send [--week W] [--now] [--at TIME] [--dry-run] [--only EMAIL] [--limit N] [--concurrency N] [--rate R]`
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send the edition to every subscriber whose local send time has come. Safe to rerun: nobody gets two copies.",
+        discussion: """
+            Exit status: 0 all done (permanent failures are counted but final); 64 usage; 65 bad input; \
+            69 SMTP server unavailable; 75 temporary failures left for a later run, or another run holds the lease; 1 otherwise.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "ISO week to send, e.g. 2026-W48 (default: the current week).") var week: String?
+    @Flag(help: "Ignore send times: send to every active subscriber now.") var now = false
+    @Option(help: "Act as if it were this moment, e.g. 2026-11-23T08:30:00Z (due times, backoff, the closing guard).") var at: String?
+    @Flag(help: "List who would get what; send and record nothing.") var dryRun = false
+    @Option(help: "Send only to this subscriber.") var only: String?
+    @Option(help: "Send at most this many messages in this run.") var limit: Int?
+    @Option(help: "Parallel connections (default 4).") var concurrency: Int = 4
+    @Option(help: "At most this many messages per second.") var rate: Double?
+
+    func validate() throws {
+        let moment = try Arguments.moment(at)
+        _ = try Arguments.edition(week, default: moment)
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of messages per second") }
+    }
+
+    func run() async throws {
+        try await reporting {
+            let runtime = try await Runtime.start(global)
+            let moment = try Arguments.moment(at)
+            var options = SendOptions(edition: try Arguments.edition(week, default: moment), now: moment)
+            options.ignoreSchedule = now
+            options.dryRun = dryRun
+            options.only = only
+            options.limit = limit
+            options.concurrency = concurrency
+            options.rate = rate
+            let summary = try await SendCommand.execute(options, runtime: runtime)
+            if summary.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
+        }
+    }
+
+    /// Runs a send and prints the listing (dry run) and the summary line; shared with `demo`.
+    static func execute(_ options: SendOptions, runtime: Runtime) async throws -> SendSummary {
+        let transport = try runtime.transport()
+        var run = SendRun(
+            database: runtime.database, transport: transport, factory: try await runtime.messageFactory(),
+            logger: runtime.logger)
+        run.schedule = runtime.schedule()
+        let progress = ProgressLine()
+        run.progress = progress.report
+        let summary: SendSummary
+        do {
+            summary = try await run.run(options)
+            progress.finish()
+        } catch {
+            progress.finish()
+            throw error
+        }
+        for planned in summary.plan {
+            let what = "\(planned.openings) of \(planned.matching) openings, \(planned.salaryChanges) salary changes, "
+                + "\(planned.certifications) certifications"
+            print("\(planned.skip ? "would skip" : "would send") \(options.edition) to \(planned.email) "
+                + "(due \(Timestamp.format(planned.due))): \(what)")
+        }
+        if summary.recovered > 0 {
+            print("requeued \(summary.recovered) message(s) left in flight by an interrupted run")
+        }
+        print(summary.line)
+        return summary
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import CSV
+import Foundation
+import GazetteCore
+import GazetteStore
+
+/// `gazette subscribers import|list|unsubscribe`
+struct SubscribersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscribers",
+        abstract: "Manage the subscriber list.",
+        subcommands: [Import.self, List.self, Unsubscribe.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or update subscribers by e-mail (case-insensitive) from CSV files; never re-subscribes anyone who left.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Subscriber CSV files (see Subscribers/).") var files: [String]
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let rows = try FeedImport.validate(files) { FeedParser.subscribers(path: $0) }
+                let summary = try runtime.database.importSubscribers(rows, now: Date())
+                var line = "imported \(rows.count) subscriber\(rows.count == 1 ? "" : "s"): \(summary.added) added, \(summary.updated) updated"
+                if summary.keptUnsubscribed > 0 { line += ", \(summary.keptUnsubscribed) kept unsubscribed" }
+                print(line)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print subscribers as CSV in the import format (re-importable).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this status: active or unsubscribed.") var status: String?
+
+        func validate() throws {
+            if let status, SubscriberStatus(rawValue: status) == nil {
+                throw ValidationError("--status must be active or unsubscribed, not \(status.debugDescription)")
+            }
+        }
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let subscribers = try runtime.database.subscribers(status: status.flatMap(SubscriberStatus.init(rawValue:)))
+                let csv = try CSVWriter(stream: .toMemory())
+                try csv.write(row: FeedParser.subscriberColumns)
+                for s in subscribers {
+                    let p = s.preferences
+                    try csv.write(row: [
+                        s.email, s.name, s.timeZone, s.sendDay.abbreviation, String(s.sendHour),
+                        p.languages.joined(separator: ";"), p.levels.map(\.rawValue).joined(separator: ";"),
+                        p.remoteOnly ? "true" : "false", p.locations.joined(separator: ";"),
+                        p.minSalary.map(String.init) ?? "", s.status.rawValue,
+                    ])
+                }
+                csv.stream.close()
+                let data = csv.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+                FileHandle.standardOutput.write(data)
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
+        }
+    }
+
+    struct Unsubscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unsubscribe an address (for example one that wrote to the List-Unsubscribe mailto).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The subscriber's e-mail address.") var email: String
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global)
+                let changed = try runtime.database.unsubscribe(email: email, now: Date())
+                print(changed ? "unsubscribed \(email)" : "\(email) was already unsubscribed")
+            }
+        }
+    }
+}

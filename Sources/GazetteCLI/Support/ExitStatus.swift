@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GazetteDelivery
+import GazetteMail
+import GazetteStore
+import GazetteTemplates
+
+/// Exit statuses (sysexits, as mail tools use).
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let unavailable: Int32 = 69
+    static let temporaryFailure: Int32 = 75
+    static let failure: Int32 = 1
+
+    /// Prints the error the way an operator reads it and returns the matching exit code.
+    static func report(_ error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        FileHandle.standardError.write(Data("gazette: \(describe(error))\n".utf8))
+        return ExitCode(code(for: error))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        String(describing: error)
+    }
+
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let error as DeliveryError:
+            switch error {
+            case .editionClosed: return usage
+            case .unknownSubscriber: return dataError
+            case .invalidSender: return usage
+            case .store(let store): return code(for: store)
+            case .mail(let mail): return code(for: mail)
+            case .template: return failure
+            }
+        case let error as StoreError:
+            switch error {
+            case .invalidInput, .unknownSubscriber: return dataError
+            case .leaseHeld: return temporaryFailure
+            default: return failure
+            }
+        case let error as MailError:
+            switch error {
+            case .serverUnavailable: return unavailable
+            case .outboxUnwritable, .configuration: return failure
+            }
+        case is SettingsError: return usage
+        default: return failure
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Runs a command body, turning any error into its message and exit status.
+    func reporting(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch { throw ExitStatus.report(error) }
+    }
+}

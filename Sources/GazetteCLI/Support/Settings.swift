@@ -1,0 +1,22 @@
+import GazetteCore
+import GazetteMail
+
+/// Everything configurable, read once at start-up (flags > environment > env file > defaults).
+struct Settings: Sendable {
+    var database: String
+    var smtpURL: String?
+    var smtpTLS: String?
+    var smtpUsername: String?
+    var smtpPassword: String?
+    var smtpCAFile: String?
+    var outbox: String
+    var from: Mailbox
+    var baseURL: String
+    var secret: String?
+    var templates: String
+    var templatesExplicit: Bool
+    var postalAddress: String
+    /// Hours after its week ends that an edition may still be sent.
+    var graceHours: Int
+    var logLevel: String
+}

@@ -1,0 +1,72 @@
+public import Foundation
+public import GazetteCore
+
+/// What one `gazette send` run should do.
+public struct SendOptions: Sendable {
+    public var edition: Edition
+    /// The moment the run acts at: the real time, or `--at` (due times, backoff, the closing guard).
+    public var now: Date
+    /// `--now`: send to every active subscriber, whatever their local send time.
+    public var ignoreSchedule = false
+    public var dryRun = false
+    /// `--only`: just this subscriber.
+    public var only: String?
+    /// `--limit`: at most this many messages this run.
+    public var limit: Int?
+    /// Parallel connections.
+    public var concurrency = 4
+    /// Messages per second across all connections; nil for no limit.
+    public var rate: Double?
+    /// Skip digests in which no opening matched, for everyone.
+    public var skipEmpty = false
+
+    public init(edition: Edition, now: Date) {
+        self.edition = edition
+        self.now = now
+    }
+}
+
+/// What a run did, for the closing summary line and the exit status.
+public struct SendSummary: Sendable {
+    public struct PlannedMessage: Sendable {
+        public var email: String
+        public var name: String
+        public var due: Date
+        public var openings: Int
+        public var matching: Int
+        public var salaryChanges: Int
+        public var certifications: Int
+        public var skip: Bool
+    }
+
+    public var edition: Edition
+    public var dryRun = false
+    public var sent = 0
+    public var alreadySent = 0
+    /// Deferred in this run, plus those still waiting for their next attempt.
+    public var deferred = 0
+    public var failed = 0
+    public var skipped = 0
+    /// Rows found `sending` from a run that died, queued again.
+    public var recovered = 0
+    public var seconds = 0.0
+    /// The dry run's listing.
+    public var plan: [PlannedMessage] = []
+
+    /// The last line `send` prints.
+    public var line: String {
+        let first = dryRun ? "would send \(plan.filter { !$0.skip }.count)" : "sent \(sent)"
+        return "\(edition)\(dryRun ? " (dry run)" : ""): \(first), already sent \(alreadySent), deferred \(deferred), "
+            + "failed \(failed), skipped \(skipped), seconds \(String(format: "%.2f", seconds))"
+    }
+}
+
+/// A snapshot for the progress line.
+public struct SendProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var sent: Int
+    public var deferred: Int
+    public var failed: Int
+    public var skipped: Int
+}

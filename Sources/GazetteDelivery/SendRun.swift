@@ -1,0 +1,168 @@
+import Foundation
+public import GazetteCore
+public import GazetteMail
+public import GazetteStore
+public import Logging
+
+/// One send run for one edition: enqueue who is due, claim, build, send, record.
+///
+/// Safe to run from cron every few minutes and to kill at any moment: every due subscriber gets a
+/// ledger row first; each row is marked `sent` only after the transport accepted the message, in its
+/// own transaction; rows a dead run left `sending` are sent again by the next run (at least once,
+/// duplicates bounded by the number of connections). A lease keeps two runs off the same edition.
+public struct SendRun: Sendable {
+    public let database: AppDatabase
+    public let transport: any MailTransport
+    public let factory: MessageFactory
+    public var schedule = SendSchedule()
+    public var retry = RetryPolicy()
+    public let logger: Logger
+    public var progress: (@Sendable (SendProgress) -> Void)?
+    /// Subscribers read per batch while enqueuing: the list is never held whole.
+    public var batchSize = 1000
+
+    public init(database: AppDatabase, transport: any MailTransport, factory: MessageFactory, logger: Logger) {
+        self.database = database
+        self.transport = transport
+        self.factory = factory
+        self.logger = logger
+    }
+
+    public func run(_ options: SendOptions) async throws(DeliveryError) -> SendSummary {
+        let started = Date()
+        let edition = options.edition
+        let closing = schedule.closing(of: edition)
+        guard options.now < closing else {
+            throw .editionClosed(edition: edition.description, closedAt: Timestamp.format(closing))
+        }
+        do {
+            var onlyID: Int64?
+            if let email = options.only {
+                guard let id = try database.subscriber(email: email)?.id else { throw DeliveryError.unknownSubscriber(email) }
+                onlyID = id
+            }
+            let content = try database.editionContent(edition)
+            var summary: SendSummary
+            if options.dryRun {
+                summary = try plan(options, content: content, onlyID: onlyID)
+            } else {
+                summary = try await send(options, content: content, onlyID: onlyID)
+            }
+            summary.seconds = Date().timeIntervalSince(started)
+            return summary
+        } catch let error as DeliveryError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch let error as MailError {
+            throw .mail(error)
+        } catch {
+            throw .store(.database(String(describing: error)))
+        }
+    }
+
+    /// Walks the active subscribers in id order, batch by batch, keeping those due at `options.now`.
+    private func forEachDueBatch(
+        _ options: SendOptions, onlyID: Int64?, _ body: ([Subscriber]) throws -> Void
+    ) throws {
+        if let onlyID {
+            if let subscriber = try database.subscriber(id: onlyID), subscriber.status == .active,
+               options.ignoreSchedule || schedule.dueDate(for: subscriber, edition: options.edition) <= options.now
+            {
+                try body([subscriber])
+            }
+            return
+        }
+        var lastID: Int64 = 0
+        while true {
+            let batch = try database.activeSubscribers(afterID: lastID, limit: batchSize)
+            guard let last = batch.last?.id else { return }
+            lastID = last
+            let due = batch.filter {
+                options.ignoreSchedule || schedule.dueDate(for: $0, edition: options.edition) <= options.now
+            }
+            if !due.isEmpty { try body(due) }
+        }
+    }
+
+    /// `--dry-run`: who would get what, with nothing written and nothing sent.
+    private func plan(_ options: SendOptions, content: EditionContent, onlyID: Int64?) throws -> SendSummary {
+        var summary = SendSummary(edition: options.edition, dryRun: true)
+        let suppressed = try database.suppressedKeys()
+        try forEachDueBatch(options, onlyID: onlyID) { batch in
+            let states = try database.deliveryStates(edition: options.edition, subscriberIDs: batch.compactMap(\.id))
+            for subscriber in batch {
+                switch states[subscriber.id!] {
+                case .sent?: summary.alreadySent += 1; continue
+                case .failed?, .skipped?: continue
+                default: break
+                }
+                if let limit = options.limit, summary.plan.count >= limit { return }
+                let digest = Digest(content: content, preferences: subscriber.preferences)
+                let skip = suppressed.contains(subscriber.email.lowercased())
+                    || (digest.isEmpty && (options.skipEmpty || subscriber.preferences.skipEmpty))
+                if skip { summary.skipped += 1 }
+                summary.plan.append(SendSummary.PlannedMessage(
+                    email: subscriber.email, name: subscriber.name,
+                    due: schedule.dueDate(for: subscriber, edition: options.edition),
+                    openings: digest.openings.count, matching: digest.matchingCount,
+                    salaryChanges: digest.salaryChanges.count, certifications: digest.certifications.count, skip: skip))
+            }
+        }
+        return summary
+    }
+
+    private func send(_ options: SendOptions, content: EditionContent, onlyID: Int64?) async throws -> SendSummary {
+        let edition = options.edition
+        let lease = LeaseKeeper(database: database, name: "send \(edition)")
+        try lease.acquire()
+        defer { lease.release() }
+
+        var summary = SendSummary(edition: edition)
+        summary.recovered = try database.recoverInterrupted(edition: edition, now: Date())
+        if summary.recovered > 0 {
+            logger.warning("requeued messages left in flight by an interrupted run", metadata: [
+                "edition": "\(edition)", "count": "\(summary.recovered)",
+            ])
+        }
+        try forEachDueBatch(options, onlyID: onlyID) { batch in
+            let before = try database.enqueue(edition: edition, subscriberIDs: batch.compactMap(\.id), now: Date())
+            summary.alreadySent += before.values.filter { $0 == .sent }.count
+        }
+        let counts = try database.deliveryCounts(edition: edition)
+        let waiting = try database.waitingDeferredCount(edition: edition, now: options.now)
+        let ready = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - waiting
+        let total = onlyID == nil ? min(ready, options.limit ?? ready) : min(1, ready)
+        logger.info("send run started", metadata: [
+            "edition": "\(edition)", "ready": "\(ready)", "transport": "\(transport.summary)",
+            "concurrency": "\(options.concurrency)",
+        ])
+
+        let source = TicketSource(
+            database: database, lease: lease, edition: edition, now: options.now, limit: options.limit,
+            subscriberIDs: onlyID.map { [$0] }, batchSize: max(16, options.concurrency * 8), rate: options.rate)
+        let tally = Tally(total: total, progress: progress)
+        let suppressed = try database.suppressedKeys()
+        let worker = Worker(
+            run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<max(1, options.concurrency) {
+                    group.addTask { try await worker.work(lane: index) }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            // Stop claiming; rows claimed but never attempted go back to the queue.
+            let unattempted = await source.stop()
+            try? database.releaseClaims(deliveryIDs: unattempted, now: Date())
+            throw error
+        }
+        let counted = await tally.counts
+        summary.sent = counted.sent
+        summary.failed = counted.failed
+        summary.skipped = counted.skipped
+        summary.deferred = try database.waitingDeferredCount(edition: edition, now: options.now)
+        return summary
+    }
+}

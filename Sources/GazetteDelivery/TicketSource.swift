@@ -1,0 +1,107 @@
+import Foundation
+import GazetteCore
+import GazetteStore
+
+/// Hands ledger rows to the workers: claims them from the database in small batches (so few rows
+/// sit in `sending` at once), renews the lease, honours `--limit` and paces to `--rate`.
+actor TicketSource {
+    let database: AppDatabase
+    let lease: LeaseKeeper
+    let edition: Edition
+    let now: Date
+    let limit: Int?
+    let subscriberIDs: Set<Int64>?
+    let batchSize: Int
+    /// Token bucket: one token per message, refilled at `rate` per second, holding at most one second's worth.
+    let rate: Double?
+    private var tokens: Double
+    private var lastRefill = ContinuousClock.now
+
+    private var buffer: [DeliveryTicket] = []
+    private var handedOut = 0
+    private var exhausted = false
+    private var stopped = false
+
+    init(
+        database: AppDatabase, lease: LeaseKeeper, edition: Edition, now: Date, limit: Int?,
+        subscriberIDs: Set<Int64>?, batchSize: Int, rate: Double?
+    ) {
+        self.database = database
+        self.lease = lease
+        self.edition = edition
+        self.now = now
+        self.limit = limit
+        self.subscriberIDs = subscriberIDs
+        self.batchSize = batchSize
+        self.rate = rate
+        self.tokens = min(1, rate ?? 1)
+    }
+
+    /// The next row to send, or nil when there is nothing left (or the run is stopping).
+    func next() async throws -> DeliveryTicket? {
+        if stopped || Task.isCancelled { return nil }
+        if let limit, handedOut >= limit { return nil }
+        if buffer.isEmpty && !exhausted {
+            try lease.acquire()  // renews our own lease; fails if another run took it over
+            let want = limit.map { min(batchSize, $0 - handedOut) } ?? batchSize
+            buffer = try database.claim(edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs)
+            if buffer.isEmpty { exhausted = true }
+        }
+        guard !buffer.isEmpty else { return nil }
+        handedOut += 1
+        let ticket = buffer.removeFirst()
+        try await pace()
+        return ticket
+    }
+
+    /// Stops handing out rows and returns the ids of those claimed but never handed out.
+    func stop() -> [Int64] {
+        stopped = true
+        let ids = buffer.map(\.id)
+        buffer.removeAll()
+        return ids
+    }
+
+    private func pace() async throws {
+        guard let rate, rate > 0 else { return }
+        while true {
+            let now = ContinuousClock.now
+            let elapsed = lastRefill.duration(to: now)
+            lastRefill = now
+            tokens = min(max(1, rate), tokens + Double(elapsed.components.seconds) * rate
+                + Double(elapsed.components.attoseconds) / 1e18 * rate)
+            if tokens >= 1 {
+                tokens -= 1
+                return
+            }
+            try await Task.sleep(for: .seconds((1 - tokens) / rate))
+        }
+    }
+}
+
+/// Counts outcomes and reports progress.
+actor Tally {
+    struct Counts {
+        var sent = 0
+        var deferred = 0
+        var failed = 0
+        var skipped = 0
+        var done: Int { sent + deferred + failed + skipped }
+    }
+
+    private(set) var counts = Counts()
+    let total: Int
+    let progress: (@Sendable (SendProgress) -> Void)?
+
+    init(total: Int, progress: (@Sendable (SendProgress) -> Void)?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func record(_ change: (inout Counts) -> Void) {
+        change(&counts)
+        progress?(SendProgress(
+            done: counts.done, total: max(total, counts.done), sent: counts.sent, deferred: counts.deferred,
+            failed: counts.failed, skipped: counts.skipped))
+    }
+}

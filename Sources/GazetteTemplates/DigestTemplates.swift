@@ -1,0 +1,81 @@
+import Foundation
+import GazetteCore
+import Mustache
+
+/// What a digest e-mail says, before MIME.
+public struct RenderedDigest: Sendable, Equatable {
+    public var subject: String
+    public var text: String
+    public var html: String
+}
+
+/// The Mustache templates of `Templates/`, loaded and checked once, rendered many times.
+///
+/// Required: `subject.txt`, `digest.txt` and `digest.html` (files named `NAME.mustache`); partials live
+/// under `partials/`. Text templates must start with `{{% CONTENT_TYPE: TEXT}}` so nothing is HTML-escaped
+/// in plain text; HTML templates escape every `{{value}}`.
+public struct DigestTemplates: Sendable {
+    public static let required = ["subject.txt", "digest.txt", "digest.html"]
+
+    private let library: MustacheLibrary
+    public let directory: String
+
+    /// Loads every template under `directory` and checks that the required ones and every partial they use exist.
+    public init(directory: String) async throws(TemplateError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .missingDirectory(directory)
+        }
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        for name in DigestTemplates.required where !FileManager.default.fileExists(atPath: "\(base)/\(name).mustache") {
+            throw .missingTemplate(path: "\(base)/\(name).mustache")
+        }
+        do {
+            self.library = try await MustacheLibrary(directory: base)
+        } catch let error as MustacheLibrary.ParserError {
+            throw .syntax(
+                path: error.filename, line: error.context.lineNumber, column: error.context.columnNumber,
+                message: String(describing: error.error))
+        } catch {
+            throw .syntax(path: base, line: 0, column: 0, message: String(describing: error))
+        }
+        self.directory = base
+        try checkPartials(base: base)
+    }
+
+    /// Missing partials render as nothing in Mustache; a digest missing its openings must be an error instead.
+    private func checkPartials(base: String) throws(TemplateError) {
+        guard let files = FileManager.default.enumerator(atPath: base) else { return }
+        let pattern = try! NSRegularExpression(pattern: #"\{\{>\s*([^}\s]+)\s*\}\}"#)
+        for case let path as String in files where path.hasSuffix(".mustache") {
+            guard let text = try? String(contentsOfFile: "\(base)/\(path)", encoding: .utf8) else { continue }
+            let range = NSRange(text.startIndex..., in: text)
+            for match in pattern.matches(in: text, range: range) {
+                guard let nameRange = Range(match.range(at: 1), in: text) else { continue }
+                let name = String(text[nameRange])
+                if library.getTemplate(named: name) == nil {
+                    throw .missingPartial(name: name, usedIn: "\(base)/\(path)")
+                }
+            }
+        }
+    }
+
+    /// Renders the three parts; the text part is wrapped at 72 columns.
+    public func render(_ view: DigestView) throws(TemplateError) -> RenderedDigest {
+        guard let subject = library.render(view, withTemplate: "subject.txt") else { throw .renderFailed(name: "subject.txt") }
+        guard let text = library.render(view, withTemplate: "digest.txt") else { throw .renderFailed(name: "digest.txt") }
+        guard let html = library.render(view, withTemplate: "digest.html") else { throw .renderFailed(name: "digest.html") }
+        return RenderedDigest(
+            subject: subject.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces),
+            text: TextWrapper.wrap(text, width: 72).trimmingTrailingNewlines() + "\n",
+            html: html)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingNewlines() -> String {
+        var result = self
+        while result.hasSuffix("\n") { result.removeLast() }
+        return result
+    }
+}

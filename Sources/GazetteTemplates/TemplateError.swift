@@ -1,0 +1,19 @@
+/// Problems with the templates directory, each naming the file to fix.
+public enum TemplateError: Error, Sendable, CustomStringConvertible {
+    case missingDirectory(String)
+    case missingTemplate(path: String)
+    case missingPartial(name: String, usedIn: String)
+    case syntax(path: String, line: Int, column: Int, message: String)
+    case renderFailed(name: String)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            "templates directory \(path) does not exist (set GAZETTE_TEMPLATES to the folder holding digest.html.mustache)"
+        case .missingTemplate(let path): "missing template \(path)"
+        case .missingPartial(let name, let usedIn): "\(usedIn): uses partial \(name.debugDescription), which does not exist"
+        case .syntax(let path, let line, let column, let message): "\(path):\(line):\(column): template error: \(message)"
+        case .renderFailed(let name): "template \(name) could not be rendered"
+        }
+    }
+}
