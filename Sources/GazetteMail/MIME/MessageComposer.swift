@@ -42,7 +42,8 @@ public struct MessageComposer: Sendable {
         out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(contentType)\r\n".utf8)
         out.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
         out.append(contentsOf: QuotedPrintable.encode(body))
-        if out.last != 10 { out.append(contentsOf: "\r\n".utf8) }
+        // The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1): add one so the body keeps its own.
+        out.append(contentsOf: "\r\n".utf8)
     }
 
     /// Quoted-printable output never contains "=_", so a boundary starting with it cannot occur in a body.

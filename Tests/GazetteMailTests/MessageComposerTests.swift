@@ -1,0 +1,110 @@
+import Foundation
+import GazetteCore
+import GazetteMail
+import Testing
+
+struct QuotedPrintableTests {
+    func encoded(_ text: String) -> String { String(decoding: QuotedPrintable.encode(text), as: UTF8.self) }
+
+    @Test func encodesNonASCIIAndEqualsSign() {
+        #expect(encoded("Zoë = 1\n") == "Zo=C3=AB =3D 1\r\n")
+    }
+
+    @Test func protectsTrailingWhitespaceLeadingDotsAndFrom() {
+        #expect(encoded("end \nnext\t\n") == "end=20\r\nnext=09\r\n")
+        #expect(encoded(".\n.hidden\nFrom here\nnot From\n") == "=2E\r\n=2Ehidden\r\n=46rom here\r\nnot From\r\n")
+    }
+
+    @Test func keepsLinesWithin76CharactersWithSoftBreaks() {
+        let long = String(repeating: "é", count: 200) + " " + String(repeating: "x", count: 300)
+        let lines = encoded(long + "\n").components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+        // Soft breaks never split an =XX escape.
+        #expect(lines.dropLast().allSatisfy { !$0.hasSuffix("=") || !$0.dropLast().hasSuffix("=") })
+    }
+
+    @Test func convertsLineEndsToCRLF() {
+        #expect(encoded("a\r\nb\nc") == "a\r\nb\r\nc")
+    }
+}
+
+struct HeaderEncodingTests {
+    @Test(arguments: ["Subject\r\nBcc: evil@example.com", "a\nb", "tab\tand\u{0}nul", "line\u{2028}separator"])
+    func removesEveryLineBreakAndControlCharacter(value: String) {
+        let folded = HeaderEncoding.unstructured(value, fieldName: "Subject")
+        // Only folding (CRLF followed by a space) may remain.
+        let unfolded = folded.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(!unfolded.contains("\r") && !unfolded.contains("\n") && !unfolded.contains("\u{0}"))
+    }
+
+    @Test func encodesNonASCIIAsRFC2047Words() {
+        let value = HeaderEncoding.unstructured("Neue Stellen für Zoë", fieldName: "Subject")
+        #expect(value.hasPrefix("=?UTF-8?B?"))
+        #expect(value.components(separatedBy: "\r\n ").allSatisfy { $0.count <= 75 })
+    }
+
+    @Test func quotesDisplayNamesWithSpecials() {
+        #expect(HeaderEncoding.mailbox(name: "Smith, John", address: "j@example.com", fieldName: "To")
+            == "\"Smith, John\" <j@example.com>")
+        #expect(HeaderEncoding.mailbox(name: "Alice", address: "a@example.com", fieldName: "To") == "Alice <a@example.com>")
+        #expect(HeaderEncoding.mailbox(name: "", address: "a@example.com", fieldName: "To") == "a@example.com")
+    }
+}
+
+struct MessageComposerTests {
+    static func message(name: String = "Zoë Müller", subject: String = "Backend Jobs Weekly 2026-W48: 3 new openings", text: String = "Hi Zoë,\n\nA line.\n", html: String = "<p>Hi Zo&euml;</p>\n") throws -> OutgoingMessage {
+        OutgoingMessage(
+            from: try Mailbox(parsing: "Backend Jobs Weekly <digest@example.com>"),
+            to: Mailbox(name: name, address: try EmailAddress("zoe@example.org")),
+            subject: subject,
+            date: Timestamp.parse("2026-11-23T09:00:00Z")!,
+            messageID: "gazette.2026-W48.abc@example.com",
+            unsubscribeURIs: ["https://news.example.com/unsubscribe/1.u.sig", "mailto:digest@example.com?subject=unsubscribe%201.u.sig"],
+            listID: "Backend Jobs Weekly <digest.example.com>",
+            text: text, html: html)
+    }
+
+    @Test func producesValidMultipartAlternativeForAnIndependentParser() throws {
+        let bytes = MessageComposer().compose(try Self.message())
+        let result = try PythonEmailChecker.check(bytes)
+        #expect(result.errors == [])
+        #expect(result.headers["To"] == "Zoë Müller <zoe@example.org>")
+        #expect(result.headers["Subject"] == "Backend Jobs Weekly 2026-W48: 3 new openings")
+        #expect(result.headers["Date"] == "Mon, 23 Nov 2026 09:00:00 +0000")
+        #expect(result.headers["Message-ID"] == "<gazette.2026-W48.abc@example.com>")
+        #expect(result.text == "Hi Zoë,\n\nA line.\n")
+        #expect(result.html == "<p>Hi Zo&euml;</p>\n")
+    }
+
+    @Test(arguments: [
+        "Evil\r\nBcc: victim@example.com",
+        "Evil\nX-Injected: yes",
+        "=?UTF-8?B?QmNjOiB2aWN0aW1AZXhhbXBsZS5jb20=?=",
+        String(repeating: "verylongwordwithoutspaces", count: 60),
+        "مرحبا 🐍 山田 太郎 \u{202E}reversed",
+    ])
+    func dataNeverCreatesAHeaderLine(hostile: String) throws {
+        let bytes = MessageComposer().compose(try Self.message(name: hostile, subject: hostile))
+        let result = try PythonEmailChecker.check(bytes)
+        #expect(result.errors == [])
+        let head = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        let fieldNames = head.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.map { $0.prefix(while: { $0 != ":" }) }
+        #expect(fieldNames == ["Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Content-Type"])
+        // What the reader sees is the value, with line breaks turned into spaces.
+        let flattened = hostile.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        #expect(result.headers["Subject"] == flattened)
+    }
+
+    @Test func longBodyLinesStayWithinLimits() throws {
+        let text = String(repeating: "word ", count: 600) + "\n" + String(repeating: "x", count: 2000) + "\n"
+        let bytes = MessageComposer().compose(try Self.message(text: text, html: "<p>" + String(repeating: "é", count: 3000) + "</p>"))
+        let result = try PythonEmailChecker.check(bytes)
+        #expect(result.errors == [])
+        #expect(result.text == text)
+    }
+
+    @Test func identicalInputsComposeIdenticalBytes() throws {
+        let message = try Self.message()
+        #expect(MessageComposer().compose(message) == MessageComposer().compose(message))
+    }
+}
