@@ -33,8 +33,10 @@ public struct DigestTemplates: Sendable {
         do {
             self.library = try await MustacheLibrary(directory: base)
         } catch let error as MustacheLibrary.ParserError {
+            // The library names files relative to the directory.
+            let path = error.filename.hasPrefix("/") ? error.filename : "\(base)/\(error.filename)"
             throw .syntax(
-                path: error.filename, line: error.context.lineNumber, column: error.context.columnNumber,
+                path: path, line: error.context.lineNumber, column: error.context.columnNumber,
                 message: String(describing: error.error))
         } catch {
             throw .syntax(path: base, line: 0, column: 0, message: String(describing: error))

@@ -8,6 +8,12 @@ public struct SubscriberImportSummary: Sendable, Equatable {
     public var updated = 0
     /// Rows for people who had unsubscribed: their preferences are updated, their choice to leave is kept.
     public var keptUnsubscribed = 0
+
+    public init(added: Int = 0, updated: Int = 0, keptUnsubscribed: Int = 0) {
+        self.added = added
+        self.updated = updated
+        self.keptUnsubscribed = keptUnsubscribed
+    }
 }
 
 extension AppDatabase {

@@ -21,17 +21,26 @@ struct FieldReader {
         (row.values[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Free text: no control characters (they would break headers and layouts), bounded length.
+    /// Free text on one line: line breaks and tabs (a spreadsheet cell over several lines) become single
+    /// spaces; any other control character is refused, as is text over `maxLength`.
     mutating func text(_ field: String, required: Bool = false, maxLength: Int = 300) -> String {
-        let value = raw(field)
+        let value = FieldReader.singleLine(raw(field))
         if required && value.isEmpty {
             fail(field, "is required")
         } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            fail(field, "contains a line break or control character")
+            fail(field, "contains a control character")
         } else if value.count > maxLength {
             fail(field, "is longer than \(maxLength) characters")
         }
         return value
+    }
+
+    static func singleLine(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }) else { return text }
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 
     /// A `;`-separated list of short texts; empty entries are dropped.

@@ -1,0 +1,61 @@
+import Foundation
+import GazetteCore
+import GazetteStore
+import Testing
+
+struct LedgerTests {
+    let edition = Edition("2026-W48")!
+    let now = Timestamp.parse("2026-11-23T10:00:00Z")!
+
+    func databaseWithSubscribers(_ count: Int) throws -> (AppDatabase, [Int64]) {
+        let database = try AppDatabase.inMemory()
+        _ = try database.importSubscribers((1...count).map { Subscriber(email: "s\($0)@example.com", name: "S\($0)") }, now: now)
+        return (database, try database.subscribers().compactMap(\.id))
+    }
+
+    @Test func enqueueIsIdempotentAndReportsEarlierStates() throws {
+        let (database, ids) = try databaseWithSubscribers(3)
+        #expect(try database.enqueue(edition: edition, subscriberIDs: ids, now: now).isEmpty)
+        let tickets = try database.claim(edition: edition, now: now, limit: 1)
+        try database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: now)
+        let before = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        #expect(before[ids[0]] == .sent && before[ids[1]] == .queued)
+        #expect(try database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
+    }
+
+    @Test func claimsQueuedAndDueDeferredRowsOnly() throws {
+        let (database, ids) = try databaseWithSubscribers(3)
+        _ = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        let first = try database.claim(edition: edition, now: now, limit: 10)
+        #expect(first.map(\.subscriber.id) == ids && first.allSatisfy { $0.attempts == 1 })
+        try database.recordDeferred(deliveryID: first[0].id, code: 451, reply: "try later", retryAt: now + 600, now: now)
+        try database.recordFailed(deliveryID: first[1].id, code: 550, reply: "no such user", now: now)
+        #expect(try database.claim(edition: edition, now: now, limit: 10).isEmpty)  // the third is still `sending`
+        #expect(try database.waitingDeferredCount(edition: edition, now: now) == 1)
+        let retry = try database.claim(edition: edition, now: now + 601, limit: 10)
+        #expect(retry.map(\.subscriber.id) == [ids[0]] && retry[0].attempts == 2)
+    }
+
+    @Test func rowsLeftSendingByADeadRunAreRequeued() throws {
+        let (database, ids) = try databaseWithSubscribers(2)
+        _ = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        _ = try database.claim(edition: edition, now: now, limit: 10)
+        #expect(try database.recoverInterrupted(edition: edition, now: now) == 2)
+        #expect(try database.claim(edition: edition, now: now, limit: 10).count == 2)
+    }
+
+    @Test func leaseKeepsASecondHolderOutUntilItExpires() throws {
+        let (database, _) = try databaseWithSubscribers(1)
+        try database.acquireLease(name: "send 2026-W48", holder: "a", now: now, duration: 60)
+        try database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 30, duration: 60)  // renewal
+        #expect(throws: StoreError.self) {
+            try database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 60, duration: 60)
+        }
+        try database.acquireLease(name: "send 2026-W49", holder: "b", now: now, duration: 60)  // another edition
+        try database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 91, duration: 60)  // expired
+        try database.releaseLease(name: "send 2026-W48", holder: "a")  // not a's any more: no effect
+        #expect(throws: StoreError.self) {
+            try database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 92, duration: 60)
+        }
+    }
+}
