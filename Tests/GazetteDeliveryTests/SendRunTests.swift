@@ -1,0 +1,172 @@
+import Foundation
+import GazetteCore
+import GazetteDelivery
+import GazetteMail
+import GazetteStore
+import Testing
+
+struct SendRunTests {
+    static let roster = [
+        Subscriber(email: "early@example.com", name: "Early", timeZone: "Europe/Berlin", sendHour: 8),  // 07:00Z
+        Subscriber(email: "utc@example.com", name: "Utc", timeZone: "Etc/UTC", sendHour: 9),  // 09:00Z
+        Subscriber(email: "late@example.com", name: "Late", timeZone: "America/New_York", sendHour: 9),  // 14:00Z
+        Subscriber(email: "gone@example.com", name: "Gone", status: .unsubscribed),
+    ]
+
+    @Test func sendsOnlyToDueSubscribersAndNeverTwice() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let transport = ScriptedTransport()
+        let first = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z"))
+        #expect(transport.recipients.sorted() == ["early@example.com", "utc@example.com"])
+        #expect((first.sent, first.alreadySent, first.deferred, first.failed) == (2, 0, 0, 0))
+
+        let again = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T10:00:00Z"))
+        #expect((again.sent, again.alreadySent) == (0, 2))
+
+        let later = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T14:00:00Z"))
+        #expect((later.sent, later.alreadySent) == (1, 2))
+        #expect(transport.recipients.count == 3)
+        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 3])
+    }
+
+    @Test func nowIgnoresSendTimesAndLimitCapsARun() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let transport = ScriptedTransport()
+        var options = DeliveryHarness.options(at: "2026-11-23T00:30:00Z", now: true)
+        options.limit = 2
+        #expect(try await harness.run(transport).run(options).sent == 2)
+        #expect(try await harness.run(transport).run(options).sent == 1)
+        #expect(try await harness.run(transport).run(options).sent == 0)
+        #expect(Set(transport.recipients).count == 3 && transport.recipients.count == 3)
+    }
+
+    @Test func temporaryFailuresAreDeferredAndDeliveredOnceByALaterRun() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let throttled = ScriptedTransport { recipient in
+            recipient == "utc@example.com" ? .success(.deferred(code: 451, reply: "451 4.7.1 try later")) : .success(.accepted(detail: "250"))
+        }
+        let first = try await harness.run(throttled).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        #expect((first.sent, first.deferred) == (2, 1))
+        // Before the backoff has passed, a rerun leaves it alone.
+        let early = try await harness.run(throttled).run(DeliveryHarness.options(at: "2026-11-23T09:31:00Z", now: true))
+        #expect((early.sent, early.deferred) == (0, 1))
+        let healthy = ScriptedTransport()
+        let retry = try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:40:00Z", now: true))
+        #expect((retry.sent, retry.deferred, retry.alreadySent) == (1, 0, 2))
+        #expect(healthy.recipients == ["utc@example.com"])
+    }
+
+    @Test func permanentFailuresAreRecordedAndNeverRetried() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let rejecting = ScriptedTransport { recipient in
+            recipient == "utc@example.com" ? .success(.rejected(code: 550, reply: "550 5.1.1 no such user")) : .success(.accepted(detail: "250"))
+        }
+        let first = try await harness.run(rejecting).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        #expect((first.sent, first.failed, first.deferred) == (2, 1, 0))
+        let healthy = ScriptedTransport()
+        let again = try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-24T09:30:00Z", now: true))
+        #expect(again.sent == 0 && healthy.recipients.isEmpty)
+        let problems = try harness.database.problemDeliveries(edition: DeliveryHarness.edition)
+        #expect(problems.map(\.email) == ["utc@example.com"])
+        #expect(problems.first?.row.lastReply == "550 5.1.1 no such user")
+    }
+
+    @Test func anUnavailableServerStopsTheRunAndMarksNothingSent() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let down = ScriptedTransport { _ in .failure(.serverUnavailable("connection refused")) }
+        await #expect(throws: DeliveryError.self) {
+            _ = try await harness.run(down).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        }
+        let counts = try harness.database.deliveryCounts(edition: DeliveryHarness.edition)
+        #expect(counts[.sent] == nil && counts[.sending] == nil && counts[.queued] == 3)
+        let healthy = ScriptedTransport()
+        #expect(try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:35:00Z", now: true)).sent == 3)
+    }
+
+    @Test func rowsLeftInFlightByADeadRunAreSentAgain() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let ids = try harness.database.subscribers(status: .active).compactMap(\.id)
+        _ = try harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
+        _ = try harness.database.claim(edition: DeliveryHarness.edition, now: Date(), limit: 2)  // then the process "died"
+        let transport = ScriptedTransport()
+        let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        #expect(summary.recovered == 2 && summary.sent == 3)
+    }
+
+    @Test func closedEditionsAreRefused() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let transport = ScriptedTransport()
+        // Week ends 2026-11-30T00:00Z; with 24 h of grace the last moment is 2026-12-01T00:00Z.
+        _ = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-30T23:59:59Z", now: true))
+        await #expect(throws: DeliveryError.self) {
+            _ = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-12-01T00:00:00Z", now: true))
+        }
+    }
+
+    @Test func aSecondRunIsKeptOutByTheLease() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        try harness.database.acquireLease(name: "send 2026-W48", holder: "other run", now: Date(), duration: 60)
+        do {
+            _ = try await harness.run(ScriptedTransport()).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+            Issue.record("the run must not start while another holds the lease")
+        } catch {
+            #expect(String(describing: error).contains("another send run holds the lease"))
+        }
+        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
+    }
+
+    @Test func dryRunListsWhoWouldGetWhatAndWritesNothing() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let transport = ScriptedTransport()
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z")
+        options.dryRun = true
+        let summary = try await harness.run(transport).run(options)
+        #expect(summary.plan.map(\.email) == ["early@example.com", "utc@example.com"])
+        #expect(summary.plan.allSatisfy { $0.matching == 1 && $0.certifications == 0 })
+        #expect(transport.recipients.isEmpty)
+        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
+        #expect(summary.line.hasPrefix("2026-W48 (dry run): would send 2, already sent 0"))
+    }
+
+    @Test func emptyDigestsAreSkippedOnlyWhenAskedTo() async throws {
+        let harness = try await DeliveryHarness(subscribers: [
+            Subscriber(email: "cobol@example.com", name: "C", preferences: Preferences(languages: ["COBOL"])),
+            Subscriber(email: "go@example.com", name: "G", preferences: Preferences(languages: ["Go"])),
+        ])
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        options.skipEmpty = true
+        let transport = ScriptedTransport()
+        let summary = try await harness.run(transport).run(options)
+        #expect((summary.sent, summary.skipped) == (1, 1))
+        #expect(transport.recipients == ["go@example.com"])
+    }
+
+    @Test func subscribersWhoLeaveAfterBeingQueuedAreSkipped() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        options.limit = 1
+        _ = try await harness.run(ScriptedTransport()).run(options)  // queues all three, sends one
+        try harness.database.unsubscribe(email: "utc@example.com", now: Date())
+        let transport = ScriptedTransport()
+        let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:31:00Z", now: true))
+        #expect(!transport.recipients.contains("utc@example.com"))
+        #expect(summary.skipped == 1)
+    }
+}
+
+struct MessageFactoryTests {
+    @Test func previewAndSendProduceTheSameBytes() async throws {
+        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster)
+        let outbox = NSTemporaryDirectory() + "gazette-outbox-\(UUID().uuidString)"
+        let options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        _ = try await harness.run(OutboxTransport(directory: outbox)).run(options)
+        let subscriber = try #require(try harness.database.subscriber(email: "utc@example.com"))
+        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: options.now)
+        let sent = try Data(contentsOf: URL(fileURLWithPath: "\(outbox)/\(preview.key).eml"))
+        #expect(Array(sent) == preview.bytes)
+        #expect(preview.message.messageID.hasPrefix("gazette.2026-W48.") && preview.message.messageID.hasSuffix("@example.com"))
+        // Deterministic per (edition, subscriber): a second build gives the same Message-ID.
+        #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.messageID == preview.message.messageID)
+    }
+}
