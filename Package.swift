@@ -51,10 +51,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libcurl from the system (Debian: libcurl4-openssl-dev), with typed wrappers of its variadic calls.
+        .systemLibrary(
+            name: "CGazetteCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "GazetteMail",
             dependencies: [
                 "GazetteCore",
+                "CGazetteCurl",
             ],
             swiftSettings: swiftSettings
         ),

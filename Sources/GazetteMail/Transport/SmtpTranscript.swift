@@ -1,0 +1,125 @@
+/// What happened on the wire during one `curl_easy_perform`, as far as classifying the result needs:
+/// which command was last sent and the server's reply to it.
+///
+/// libcurl reports a refused transaction as CURLE_SEND_ERROR for MAIL FROM and RCPT TO alike, and
+/// keeps only the reply code, not its text. Its debug callback (CURLOPT_DEBUGFUNCTION) sees every
+/// command line sent and every reply line received, so this type follows the dialogue to tell the
+/// stages apart and to keep the server's words for the ledger.
+///
+/// Privacy: of the lines sent, only a known command verb is ever kept. AUTH exchanges (base64
+/// credentials) and the message itself are never stored.
+final class SmtpTranscript {
+    /// The command whose reply is awaited or was last received.
+    enum Stage: String, Sendable {
+        /// Connected, waiting for the greeting (a new connection).
+        case greeting
+        case hello = "EHLO"
+        case startTLS = "STARTTLS"
+        case auth = "AUTH"
+        case mail = "MAIL FROM"
+        case recipient = "RCPT TO"
+        case data = "DATA"
+        /// The message was sent; waiting for the reply to the final dot.
+        case endOfData = "end of data"
+        case other = "command"
+        case quit = "QUIT"
+    }
+
+    /// One complete reply; multi-line replies are joined into one line.
+    struct Reply: Hashable, Sendable {
+        var code: Int
+        var text: String
+
+        /// `550 5.1.1 <x@example.com>: Recipient address rejected`, as the server wrote it.
+        var line: String { text.isEmpty ? "\(code)" : "\(code) \(text)" }
+    }
+
+    private(set) var stage: Stage = .greeting
+    /// The reply to `stage`'s command, once complete.
+    private(set) var reply: Reply?
+    /// Whether the server answered anything with 2xx or 3xx during this transfer: if it did, the
+    /// connection was alive and a failure cannot be blamed on a stale pooled connection.
+    private(set) var sawPositiveReply = false
+
+    private var pendingLine: [UInt8] = []
+    private var pendingTexts: [String] = []
+
+    /// Replies are short; a hostile or broken server must not grow memory without bound.
+    private static let maximumLineBytes = 1024
+    private static let maximumReplyCharacters = 1000
+
+    /// Forgets everything before a new transfer.
+    func reset() {
+        stage = .greeting
+        reply = nil
+        sawPositiveReply = false
+        pendingLine.removeAll(keepingCapacity: true)
+        pendingTexts.removeAll(keepingCapacity: true)
+    }
+
+    /// A command line went out (CURLINFO_HEADER_OUT).
+    func commandSent(_ bytes: UnsafeRawBufferPointer) {
+        guard stage != .quit else { return }
+        // Everything from here is the answer to this line, whatever it was.
+        reply = nil
+        pendingLine.removeAll(keepingCapacity: true)
+        pendingTexts.removeAll(keepingCapacity: true)
+        // Only the first word is looked at. Lines that start with no known verb are AUTH
+        // continuation lines carrying credentials: they leave the stage unchanged.
+        let verb = String(decoding: bytes.prefix(while: { $0 != 32 && $0 != 13 && $0 != 10 }).prefix(8), as: UTF8.self)
+            .uppercased()
+        switch verb {
+        case "EHLO", "HELO": stage = .hello
+        case "STARTTLS": stage = .startTLS
+        case "AUTH": stage = .auth
+        case "MAIL": stage = .mail
+        case "RCPT": stage = .recipient
+        case "DATA": stage = .data
+        case "QUIT": stage = .quit
+        case "RSET", "NOOP", "VRFY", "EXPN", "HELP": stage = .other
+        default: break
+        }
+    }
+
+    /// Reply bytes arrived (CURLINFO_HEADER_IN); usually one line per call, but any split is handled.
+    func replyReceived(_ bytes: UnsafeRawBufferPointer) {
+        // After QUIT (sent by libcurl when it drops a failed connection) the interesting reply is
+        // the one before it.
+        guard stage != .quit else { return }
+        for byte in bytes {
+            if byte == 10 {
+                lineCompleted()
+            } else if pendingLine.count < Self.maximumLineBytes {
+                pendingLine.append(byte)
+            }
+        }
+    }
+
+    private func lineCompleted() {
+        if pendingLine.last == 13 { pendingLine.removeLast() }
+        let line = pendingLine
+        pendingLine.removeAll(keepingCapacity: true)
+        guard line.count >= 3, line[0...2].allSatisfy({ (48...57).contains($0) }) else { return }
+        let code = Int(line[0] - 48) * 100 + Int(line[1] - 48) * 10 + Int(line[2] - 48)
+        let text = Self.printable(line.dropFirst(4))
+        if !text.isEmpty { pendingTexts.append(text) }
+        // "250-" continues a multi-line reply; "250 " or a bare "250" ends it.
+        if line.count > 3 && line[3] == UInt8(ascii: "-") { return }
+        var joined = pendingTexts.joined(separator: " ")
+        if joined.count > Self.maximumReplyCharacters { joined = String(joined.prefix(Self.maximumReplyCharacters)) + "…" }
+        pendingTexts.removeAll(keepingCapacity: true)
+        reply = Reply(code: code, text: joined)
+        if code < 400 { sawPositiveReply = true }
+        // The reply after 354 is the verdict on the message itself.
+        if stage == .data && code == 354 { stage = .endOfData }
+    }
+
+    /// Server text goes into logs and the ledger: keep it on one line of printable characters.
+    private static func printable(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar
+        }))
+        return cleaned.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// Runs the built `gazette` binary as an operator would, in a scratch directory with its own database,
+/// outbox and environment.
+struct CommandRunner {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `gazette` executable built beside the test bundle.
+    static var binary: String {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("gazette").path
+        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+        return repository.appendingPathComponent(".build/debug/gazette").path
+    }
+
+    let directory: String
+    var environment: [String: String]
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "gazette-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "GAZETTE_DATABASE": "\(directory)/gazette.sqlite",
+            "GAZETTE_OUTBOX": "\(directory)/outbox",
+            "GAZETTE_TEMPLATES": CommandRunner.repository.appendingPathComponent("Templates").path,
+            "GAZETTE_BASE_URL": "https://news.example.com",
+            "GAZETTE_SECRET": "cli-test-secret",
+            "GAZETTE_FROM": "Backend Jobs Weekly <digest@example.com>",
+            "GAZETTE_POSTAL_ADDRESS": "Gazette Ltd, 1 Example Street, Springfield",
+        ]
+    }
+
+    func file(_ name: String, _ contents: String) throws -> String {
+        let path = "\(directory)/\(name)"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Output {
+        try Self.execute(CommandRunner.binary, arguments, environment: environment, in: directory)
+    }
+
+    static func execute(_ executable: String, _ arguments: [String], environment: [String: String], in directory: String) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty process cannot block on a full pipe.
+        let errData = Mutexed<Data>(Data())
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { usleep(1000) }
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// Every row of every table, for "nothing changed" assertions (read with Python's sqlite3, independently).
+    func databaseDump() throws -> String {
+        let script = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+                for row in db.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2'):
+                    print(name, row)
+            """
+        return try Self.execute(
+            "/usr/bin/env", ["python3", "-c", script, "\(directory)/gazette.sqlite"], environment: environment, in: directory
+        ).stdout
+    }
+
+    /// Parses messages with `Tests/Support/check_messages.py`.
+    func checkMessages(_ paths: [String]) throws -> [CheckedMessage] {
+        let script = CommandRunner.repository.appendingPathComponent("Tests/Support/check_messages.py").path
+        let output = try Self.execute("/usr/bin/env", ["python3", script] + paths, environment: environment, in: directory)
+        #expect(output.status == 0, "\(output.stderr)")
+        return try JSONDecoder().decode([CheckedMessage].self, from: Data(output.stdout.utf8))
+    }
+
+    func outboxFiles() throws -> [String] {
+        let outbox = "\(directory)/outbox"
+        guard FileManager.default.fileExists(atPath: outbox) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }.sorted()
+            .map { "\(outbox)/\($0)" }
+    }
+}
+
+struct CheckedMessage: Decodable {
+    var file: String
+    var errors: [String]
+    var headers: [String: String]
+    var text: String?
+    var html: String?
+}
+
+/// A value written once by another thread.
+final class Mutexed<Value: Sendable>: @unchecked Sendable {
+    // A lock guards both fields; the class exists only to hand one value across a thread.
+    private let lock = NSLock()
+    private var stored: Value
+    private var written = false
+    init(_ value: Value) { stored = value }
+    func set(_ value: Value) { lock.withLock { stored = value; written = true } }
+    var value: Value { lock.withLock { stored } }
+    var isSet: Bool { lock.withLock { written } }
+}
