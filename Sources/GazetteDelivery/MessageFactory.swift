@@ -43,7 +43,8 @@ public struct MessageFactory: Sendable {
         self.sender = sender
     }
 
-    /// - Parameter recipient: where to send it; the subscriber's own address unless testing.
+    /// - Parameter recipient: where to send it; the subscriber's own address unless this is a test copy,
+    ///   which gets a Message-ID of its own so that it can never be mistaken for (or deduplicated with) the real one.
     public func prepare(
         content: EditionContent, subscriber: Subscriber, date: Date, recipient: EmailAddress? = nil
     ) throws(DeliveryError) -> PreparedMessage {
@@ -66,7 +67,9 @@ public struct MessageFactory: Sendable {
             to: Mailbox(name: subscriber.name.isEmpty ? nil : subscriber.name, address: address),
             subject: rendered.subject,
             date: date,
-            messageID: "gazette.\(edition).\(sender.signer.opaqueID("\(edition)/\(subscriber.email.lowercased())"))@\(domain)",
+            messageID: recipient == nil
+                ? "gazette.\(edition).\(sender.signer.opaqueID("\(edition)/\(subscriber.email.lowercased())"))@\(domain)"
+                : "gazette.test.\(edition).\(UUID().uuidString.lowercased())@\(domain)",
             unsubscribeURIs: [links.unsubscribe, links.unsubscribeMailto],
             listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>",
             text: rendered.text,

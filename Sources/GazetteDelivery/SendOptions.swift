@@ -49,6 +49,10 @@ public struct SendSummary: Sendable {
     public var skipped = 0
     /// Rows found `sending` from a run that died, queued again.
     public var recovered = 0
+    /// Stopped by a signal before everything due was sent.
+    public var interrupted = false
+    /// Rows still ready to send when an interrupted run stopped.
+    public var pending = 0
     public var seconds = 0.0
     /// The dry run's listing.
     public var plan: [PlannedMessage] = []

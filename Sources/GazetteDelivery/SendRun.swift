@@ -158,11 +158,18 @@ public struct SendRun: Sendable {
             try? database.releaseClaims(deliveryIDs: unattempted, now: Date())
             throw error
         }
+        // Rows claimed but never handed out (a stop, a limit) go back to the queue.
+        try database.releaseClaims(deliveryIDs: await source.stop(), now: Date())
+        summary.interrupted = Task.isCancelled
         let counted = await tally.counts
         summary.sent = counted.sent
         summary.failed = counted.failed
         summary.skipped = counted.skipped
         summary.deferred = try database.waitingDeferredCount(edition: edition, now: options.now)
+        if summary.interrupted {
+            let counts = try database.deliveryCounts(edition: edition)
+            summary.pending = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - summary.deferred
+        }
         return summary
     }
 }

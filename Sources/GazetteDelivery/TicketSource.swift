@@ -50,7 +50,7 @@ actor TicketSource {
         guard !buffer.isEmpty else { return nil }
         handedOut += 1
         let ticket = buffer.removeFirst()
-        try await pace()
+        await pace()
         return ticket
     }
 
@@ -62,7 +62,7 @@ actor TicketSource {
         return ids
     }
 
-    private func pace() async throws {
+    private func pace() async {
         guard let rate, rate > 0 else { return }
         while true {
             let now = ContinuousClock.now
@@ -74,7 +74,8 @@ actor TicketSource {
                 tokens -= 1
                 return
             }
-            try await Task.sleep(for: .seconds((1 - tokens) / rate))
+            // A stop request (cancellation) ends the wait; the caller then sends this one message.
+            guard (try? await Task.sleep(for: .seconds((1 - tokens) / rate))) != nil else { return }
         }
     }
 }

@@ -44,7 +44,7 @@ struct SendCommand: AsyncParsableCommand {
             options.concurrency = concurrency
             options.rate = rate
             let summary = try await SendCommand.execute(options, runtime: runtime)
-            if summary.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
+            if summary.deferred > 0 || summary.pending > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }
 
@@ -59,7 +59,8 @@ struct SendCommand: AsyncParsableCommand {
         run.progress = progress.report
         let summary: SendSummary
         do {
-            summary = try await run.run(options)
+            let configured = run
+            summary = try await Interruption.cancellingOnSignals { try await configured.run(options) }
             progress.finish()
         } catch {
             progress.finish()
@@ -70,6 +71,9 @@ struct SendCommand: AsyncParsableCommand {
                 + "\(planned.certifications) certifications"
             print("\(planned.skip ? "would skip" : "would send") \(options.edition) to \(planned.email) "
                 + "(due \(Timestamp.format(planned.due))): \(what)")
+        }
+        if summary.interrupted {
+            print("stopped by a signal: \(summary.pending) message(s) left for the next run")
         }
         if summary.recovered > 0 {
             print("requeued \(summary.recovered) message(s) left in flight by an interrupted run")

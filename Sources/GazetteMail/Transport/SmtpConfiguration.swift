@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where and how `SmtpTransport` connects: a validated server address, the TLS policy, optional
 /// credentials and timeouts.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened on the wire during one `curl_easy_perform`, as far as classifying the result needs:
 /// which command was last sent and the server's reply to it.
 ///

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GazetteCore
+import GazetteDelivery
+import GazetteMail
+import GazetteStore
+
+/// `gazette send-test --subscriber EMAIL --to ADDRESS [--week W]`
+struct SendTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send-test",
+        abstract: "Send one copy of a subscriber's digest to any address; the ledger is not touched.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Whose digest to send.") var subscriber: String
+    @Option(help: "Where to send the copy.") var to: String
+    @Option(help: "ISO week, e.g. 2026-W48 (default: the current week).") var week: String?
+
+    func validate() throws {
+        _ = try Arguments.edition(week, default: Date())
+        if let problem = EmailAddress.problem(with: to) { throw ValidationError("--to \(to.debugDescription) \(problem)") }
+    }
+
+    func run() async throws {
+        try await reporting {
+            let runtime = try await Runtime.start(global)
+            let now = Date()
+            let edition = try Arguments.edition(week, default: now)
+            guard let found = try runtime.database.subscriber(email: subscriber) else {
+                throw DeliveryError.unknownSubscriber(subscriber)
+            }
+            let factory = try await runtime.messageFactory()
+            let prepared = try factory.prepare(
+                content: try runtime.database.editionContent(edition), subscriber: found, date: now,
+                recipient: try EmailAddress(to))
+            let transport = try runtime.transport()
+            // One message: blocking here is fine, no other work shares this thread.
+            let session = try transport.openSession()
+            defer { session.close() }
+            let key = "test-\(prepared.key)-\(Int(now.timeIntervalSince1970))"
+            switch try session.send(prepared.bytes, envelope: prepared.message.envelope, key: key) {
+            case .accepted(let detail):
+                print("sent a test copy of \(edition) for \(found.email) to \(to) (\(detail))")
+            case .deferred(let code, let reply):
+                print("deferred by the server (\(code.map(String.init) ?? "no code")): \(reply)")
+                throw ExitCode(ExitStatus.temporaryFailure)
+            case .rejected(let code, let reply):
+                print("refused by the server (\(code)): \(reply)")
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
+    }
+}
