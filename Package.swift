@@ -111,7 +111,11 @@ let package = Package(
         .testTarget(name: "GazetteMailTests", dependencies: ["GazetteMail", "GazetteCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GazetteDeliveryTests",
-            dependencies: ["GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore"],
+            dependencies: [
+                "GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,6 +12,17 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
     case mail(MailError)
     case template(TemplateError)
 
+    /// Wraps an error from the modules below at this module's boundary.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as DeliveryError: self = error
+        case let error as StoreError: self = .store(error)
+        case let error as MailError: self = .mail(error)
+        case let error as TemplateError: self = .template(error)
+        default: self = .store(.database(String(describing: error)))
+        }
+    }
+
     public var description: String {
         switch self {
         case .editionClosed(let edition, let closedAt):

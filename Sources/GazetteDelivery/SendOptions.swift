@@ -6,8 +6,23 @@ public struct SendOptions: Sendable {
     public var edition: Edition
     /// The moment the run acts at: the real time, or `--at` (due times, backoff, the closing guard).
     public var now: Date
+    /// Which active subscribers this run sends the edition to.
+    public enum Selection: Sendable, Equatable {
+        /// Those whose local send time for the edition has come (`--week W`).
+        case due
+        /// Everyone, whatever their send time (`--now`).
+        case everyone
+        /// Those for whom this is the latest edition due (a plain `send`; see `SendSchedule.targetEdition`).
+        case latestDue(finishPrevious: Bool)
+    }
+
+    public var selection = Selection.due
+
     /// `--now`: send to every active subscriber, whatever their local send time.
-    public var ignoreSchedule = false
+    public var ignoreSchedule: Bool {
+        get { selection == .everyone }
+        set { selection = newValue ? .everyone : .due }
+    }
     public var dryRun = false
     /// `--only`: just this subscriber.
     public var only: String?
@@ -29,6 +44,7 @@ public struct SendOptions: Sendable {
 /// What a run did, for the closing summary line and the exit status.
 public struct SendSummary: Sendable {
     public struct PlannedMessage: Sendable {
+        public var edition: Edition
         public var email: String
         public var name: String
         public var due: Date
@@ -56,6 +72,25 @@ public struct SendSummary: Sendable {
     public var seconds = 0.0
     /// The dry run's listing.
     public var plan: [PlannedMessage] = []
+
+    /// Several editions' runs as one (a plain `send` may finish last week's and start next week's).
+    public static func combined(_ summaries: [SendSummary], edition: Edition) -> SendSummary {
+        var total = SendSummary(edition: edition)
+        for s in summaries {
+            total.dryRun = total.dryRun || s.dryRun
+            total.sent += s.sent
+            total.alreadySent += s.alreadySent
+            total.deferred += s.deferred
+            total.failed += s.failed
+            total.skipped += s.skipped
+            total.recovered += s.recovered
+            total.interrupted = total.interrupted || s.interrupted
+            total.pending += s.pending
+            total.seconds += s.seconds
+            total.plan += s.plan
+        }
+        return total
+    }
 
     /// The last line `send` prints.
     public var line: String {

@@ -50,25 +50,45 @@ public struct SendRun: Sendable {
             }
             summary.seconds = Date().timeIntervalSince(started)
             return summary
-        } catch let error as DeliveryError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch let error as MailError {
-            throw .mail(error)
         } catch {
-            throw .store(.database(String(describing: error)))
+            throw DeliveryError(error)
         }
     }
 
-    /// Walks the active subscribers in id order, batch by batch, keeping those due at `options.now`.
+    /// A plain run (no `--week`): for each subscriber, the latest edition whose local send time has come —
+    /// next week's for readers east of UTC on Sunday, last week's for readers west of it on Monday, and
+    /// last week's for those a downtime made miss it, while it is open.
+    public func runDue(_ base: SendOptions) async throws(DeliveryError) -> [SendSummary] {
+        let current = Edition(containing: base.now)
+        let finishPrevious: Bool
+        do { finishPrevious = try database.hasDeliveries(edition: current.previous) } catch { throw DeliveryError(error) }
+        var summaries: [SendSummary] = []
+        for edition in [current.previous, current, current.next] where base.now < schedule.closing(of: edition) {
+            if edition == current.previous && !finishPrevious { continue }
+            if Task.isCancelled { break }
+            var options = base
+            options.edition = edition
+            options.selection = .latestDue(finishPrevious: finishPrevious)
+            summaries.append(try await run(options))
+        }
+        return summaries
+    }
+
+    private func isSelected(_ subscriber: Subscriber, _ options: SendOptions) -> Bool {
+        switch options.selection {
+        case .everyone: true
+        case .due: schedule.dueDate(for: subscriber, edition: options.edition) <= options.now
+        case .latestDue(let finishPrevious):
+            schedule.targetEdition(for: subscriber, at: options.now, finishPrevious: finishPrevious) == options.edition
+        }
+    }
+
+    /// Walks the active subscribers in id order, batch by batch, keeping those the run selects.
     private func forEachDueBatch(
         _ options: SendOptions, onlyID: Int64?, _ body: ([Subscriber]) throws -> Void
     ) throws {
         if let onlyID {
-            if let subscriber = try database.subscriber(id: onlyID), subscriber.status == .active,
-               options.ignoreSchedule || schedule.dueDate(for: subscriber, edition: options.edition) <= options.now
-            {
+            if let subscriber = try database.subscriber(id: onlyID), subscriber.status == .active, isSelected(subscriber, options) {
                 try body([subscriber])
             }
             return
@@ -78,9 +98,7 @@ public struct SendRun: Sendable {
             let batch = try database.activeSubscribers(afterID: lastID, limit: batchSize)
             guard let last = batch.last?.id else { return }
             lastID = last
-            let due = batch.filter {
-                options.ignoreSchedule || schedule.dueDate(for: $0, edition: options.edition) <= options.now
-            }
+            let due = batch.filter { isSelected($0, options) }
             if !due.isEmpty { try body(due) }
         }
     }
@@ -103,7 +121,7 @@ public struct SendRun: Sendable {
                     || (digest.isEmpty && (options.skipEmpty || subscriber.preferences.skipEmpty))
                 if skip { summary.skipped += 1 }
                 summary.plan.append(SendSummary.PlannedMessage(
-                    email: subscriber.email, name: subscriber.name,
+                    edition: options.edition, email: subscriber.email, name: subscriber.name,
                     due: schedule.dueDate(for: subscriber, edition: options.edition),
                     openings: digest.openings.count, matching: digest.matchingCount,
                     salaryChanges: digest.salaryChanges.count, certifications: digest.certifications.count, skip: skip))
@@ -133,7 +151,7 @@ public struct SendRun: Sendable {
         let waiting = try database.waitingDeferredCount(edition: edition, now: options.now)
         let ready = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - waiting
         let total = onlyID == nil ? min(ready, options.limit ?? ready) : min(1, ready)
-        logger.info("send run started", metadata: [
+        logger.log(level: ready > 0 ? .info : .debug, "send run started", metadata: [
             "edition": "\(edition)", "ready": "\(ready)", "transport": "\(transport.summary)",
             "concurrency": "\(options.concurrency)",
         ])

@@ -15,7 +15,7 @@ struct SendCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "ISO week to send, e.g. 2026-W48 (default: the current week).") var week: String?
+    @Option(help: "ISO week to send, e.g. 2026-W48 (default: for each subscriber, the latest edition due in their time zone).") var week: String?
     @Flag(help: "Ignore send times: send to every active subscriber now.") var now = false
     @Option(help: "Act as if it were this moment, e.g. 2026-11-23T08:30:00Z (due times, backoff, the closing guard).") var at: String?
     @Flag(help: "List who would get what; send and record nothing.") var dryRun = false
@@ -38,18 +38,20 @@ struct SendCommand: AsyncParsableCommand {
             let moment = try Arguments.moment(at)
             var options = SendOptions(edition: try Arguments.edition(week, default: moment), now: moment)
             options.ignoreSchedule = now
+            // Without --week (and without --now), each subscriber gets the latest edition due where they live.
+            let plain = week == nil && !now
             options.dryRun = dryRun
             options.only = only
             options.limit = limit
             options.concurrency = concurrency
             options.rate = rate
-            let summary = try await SendCommand.execute(options, runtime: runtime)
+            let summary = try await SendCommand.execute(options, plain: plain, runtime: runtime)
             if summary.deferred > 0 || summary.pending > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }
 
     /// Runs a send and prints the listing (dry run) and the summary line; shared with `demo`.
-    static func execute(_ options: SendOptions, runtime: Runtime) async throws -> SendSummary {
+    static func execute(_ options: SendOptions, plain: Bool = false, runtime: Runtime) async throws -> SendSummary {
         let transport = try runtime.transport()
         var run = SendRun(
             database: runtime.database, transport: transport, factory: try await runtime.messageFactory(),
@@ -60,7 +62,10 @@ struct SendCommand: AsyncParsableCommand {
         let summary: SendSummary
         do {
             let configured = run
-            summary = try await Interruption.cancellingOnSignals { try await configured.run(options) }
+            summary = try await Interruption.cancellingOnSignals {
+                plain ? SendSummary.combined(try await configured.runDue(options), edition: options.edition)
+                    : try await configured.run(options)
+            }
             progress.finish()
         } catch {
             progress.finish()
@@ -69,7 +74,7 @@ struct SendCommand: AsyncParsableCommand {
         for planned in summary.plan {
             let what = "\(planned.openings) of \(planned.matching) openings, \(planned.salaryChanges) salary changes, "
                 + "\(planned.certifications) certifications"
-            print("\(planned.skip ? "would skip" : "would send") \(options.edition) to \(planned.email) "
+            print("\(planned.skip ? "would skip" : "would send") \(planned.edition) to \(planned.email) "
                 + "(due \(Timestamp.format(planned.due))): \(what)")
         }
         if summary.interrupted {

@@ -36,6 +36,23 @@ public struct SendSchedule: Sendable {
         return dueDate(edition: edition, day: subscriber.sendDay, hour: subscriber.sendHour, timeZone: zone)
     }
 
+    /// Which edition a plain run (no `--week`) sends to this subscriber at `now`: the latest one whose
+    /// local send time has come, so nobody ever gets two editions at once.
+    ///
+    /// Candidates are the editions before, of and after `now`'s week: a reader in Sydney is due for next
+    /// week's edition on Sunday (UTC), one in Los Angeles gets this week's on Monday (UTC). The previous
+    /// edition is only finished (`finishPrevious`) when a run already sent it to others: after downtime the
+    /// missed readers still get it within the grace period, while a new database never mails last week's news.
+    public func targetEdition(for subscriber: Subscriber, at now: Date, finishPrevious: Bool) -> Edition? {
+        let current = Edition(containing: now)
+        var candidates = [current.next, current]
+        if finishPrevious { candidates.append(current.previous) }
+        for edition in candidates where dueDate(for: subscriber, edition: edition) <= now {
+            return now < closing(of: edition) ? edition : nil
+        }
+        return nil
+    }
+
     /// The last moment at which `edition` may still be sent.
     public func closing(of edition: Edition) -> Date { edition.end.addingTimeInterval(grace) }
 

@@ -183,6 +183,13 @@ extension AppDatabase {
         }
     }
 
+    /// Whether any run has recorded anything for this edition.
+    public func hasDeliveries(edition: Edition) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery WHERE edition = ? LIMIT 1", arguments: [edition.description]) ?? false
+        }
+    }
+
     /// Editions that have ledger rows, newest first.
     public func editionsWithDeliveries() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT edition FROM delivery ORDER BY edition DESC") }

@@ -1,0 +1,99 @@
+public import Foundation
+public import GazetteCore
+import GazetteStore
+import Logging
+public import ServiceLifecycle
+
+/// The `gazette schedule` daemon: sleeps until the next subscriber is due (looking again at least once a
+/// minute, so new subscribers and edits are picked up), sends what is due, and stops gracefully.
+///
+/// It runs the same plain send as cron-triggered `gazette send`, under the same per-edition lease, so both
+/// may be deployed at once. After downtime its first pass catches up on what became due meanwhile,
+/// within each edition's grace period. On graceful shutdown it stops claiming, lets the messages in flight
+/// finish and be recorded, and returns.
+public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
+    public let sendRun: SendRun
+    /// Per-run settings (concurrency, rate); the edition and the moment are filled in each time.
+    public var template: SendOptions
+    /// Fixed ticks instead of sleeping until the next due subscriber.
+    public var cron: CronExpression?
+    /// The longest sleep between two looks at the subscriber list.
+    public var maximumSleep: Duration = .seconds(60)
+    let clock: C
+    let now: @Sendable () -> Date
+
+    public init(sendRun: SendRun, template: SendOptions, cron: CronExpression?, clock: C, now: @escaping @Sendable () -> Date) {
+        self.sendRun = sendRun
+        self.template = template
+        self.cron = cron
+        self.clock = clock
+        self.now = now
+    }
+
+    public func run() async throws {
+        let logger = sendRun.logger
+        logger.info("scheduler started", metadata: ["cron": "\(cron?.description ?? "off")"])
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sendDue()
+                if Task.isCancelled { break }
+                let pause = sleepDuration(from: now())
+                try await clock.sleep(until: clock.now.advanced(by: pause), tolerance: .seconds(1))
+            }
+        }
+        logger.info("scheduler stopped")
+    }
+
+    /// One pass: everything due now. Failures are logged and retried on the next pass; the daemon lives on.
+    public func sendDue() async {
+        var options = template
+        options.now = now()
+        options.edition = Edition(containing: options.now)
+        do {
+            let summaries = try await sendRun.runDue(options)
+            for summary in summaries where summary.sent + summary.deferred + summary.failed + summary.skipped > 0 {
+                sendRun.logger.info("send pass", metadata: [
+                    "edition": "\(summary.edition)", "sent": "\(summary.sent)", "deferred": "\(summary.deferred)",
+                    "failed": "\(summary.failed)", "skipped": "\(summary.skipped)",
+                ])
+            }
+        } catch .store(.leaseHeld(let edition, _)) {
+            sendRun.logger.info("another run is sending; will look again", metadata: ["edition": "\(edition)"])
+        } catch {
+            sendRun.logger.error("send pass failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Until the next cron tick, or the next subscriber's send time, but never longer than `maximumSleep`.
+    public func sleepDuration(from moment: Date) -> Duration {
+        let next: Date?
+        if let cron {
+            next = cron.next(after: moment)
+        } else {
+            next = try? sendRun.nextDueDate(after: moment)
+        }
+        guard let next else { return maximumSleep }
+        let seconds = max(0, next.timeIntervalSince(moment))
+        return min(maximumSleep, .milliseconds(Int64(seconds * 1000)))
+    }
+}
+
+extension SendRun {
+    /// The earliest send time after `moment` of any active subscriber, for this week's or next week's edition.
+    public func nextDueDate(after moment: Date) throws -> Date? {
+        let current = Edition(containing: moment)
+        var earliest: Date?
+        var lastID: Int64 = 0
+        while true {
+            let batch = try database.activeSubscribers(afterID: lastID, limit: batchSize)
+            guard let last = batch.last?.id else { return earliest }
+            lastID = last
+            for subscriber in batch {
+                for edition in [current, current.next] {
+                    let due = schedule.dueDate(for: subscriber, edition: edition)
+                    if due > moment, earliest.map({ due < $0 }) ?? true { earliest = due }
+                }
+            }
+        }
+    }
+}
