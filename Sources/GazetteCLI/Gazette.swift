@@ -11,7 +11,7 @@ struct Gazette: AsyncParsableCommand {
             env file named by GAZETTE_CONFIG (default ./gazette.env), then defaults. See README.md.
             """,
         subcommands: [
-            ImportCommand.self, SubscribersCommand.self, PreviewCommand.self, SendCommand.self, SendTestCommand.self, ScheduleCommand.self,
+            ImportCommand.self, SubscribersCommand.self, PreviewCommand.self, SendCommand.self, SendTestCommand.self, ScheduleCommand.self, ServeCommand.self,
             StatusCommand.self, DemoCommand.self,
         ]
     )

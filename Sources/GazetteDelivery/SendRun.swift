@@ -132,6 +132,7 @@ public struct SendRun: Sendable {
 
     private func send(_ options: SendOptions, content: EditionContent, onlyID: Int64?) async throws -> SendSummary {
         let edition = options.edition
+        let started = Date()
         let lease = LeaseKeeper(database: database, name: "send \(edition)")
         try lease.acquire()
         defer { lease.release() }
@@ -187,6 +188,11 @@ public struct SendRun: Sendable {
         if summary.interrupted {
             let counts = try database.deliveryCounts(edition: edition)
             summary.pending = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - summary.deferred
+        }
+        if counted.done > 0 {
+            try database.recordRun(SendRunRecord(
+                edition: edition.description, startedAt: started, seconds: Date().timeIntervalSince(started),
+                sent: counted.sent, deferred: counted.deferred, failed: counted.failed, skipped: counted.skipped))
         }
         return summary
     }

@@ -14,14 +14,14 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
         if let flag {
             providers.append(InMemoryProvider(name: "flags", values: ["gazette.database": ConfigValue(.string(flag), isSecret: false)]))
         }
-        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET"])
+        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN"])
         providers.append(EnvironmentVariablesProvider(secretsSpecifier: secrets))
         let environment = ProcessInfo.processInfo.environment
         let configFile = environment["GAZETTE_CONFIG"]
@@ -69,7 +69,8 @@ extension Settings {
             templatesExplicit: text("templates") != nil,
             postalAddress: postal,
             graceHours: graceHours,
-            logLevel: text("log.level") ?? "info")
+            logLevel: text("log.level") ?? "info",
+            operatorToken: config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

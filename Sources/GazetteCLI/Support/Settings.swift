@@ -19,4 +19,6 @@ struct Settings: Sendable {
     /// Hours after its week ends that an edition may still be sent.
     var graceHours: Int
     var logLevel: String
+    /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.
+    var operatorToken: String?
 }

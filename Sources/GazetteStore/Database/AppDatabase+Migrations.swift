@@ -105,6 +105,21 @@ extension AppDatabase {
                 );
                 """)
         }
+        migrator.registerMigration("v2: send run history") { db in
+            try db.execute(sql: """
+                CREATE TABLE sendRun (
+                    id INTEGER PRIMARY KEY,
+                    edition TEXT NOT NULL,
+                    startedAt DATETIME NOT NULL,
+                    seconds DOUBLE NOT NULL,
+                    sent INTEGER NOT NULL,
+                    deferred INTEGER NOT NULL,
+                    failed INTEGER NOT NULL,
+                    skipped INTEGER NOT NULL
+                );
+                CREATE INDEX sendRun_startedAt ON sendRun(startedAt);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GazetteCore
+import GazetteDelivery
+import GazetteMail
+import GazetteStore
+import GazetteTemplates
+import GazetteWeb
+import ServiceLifecycle
+import UnixSignals
+
+/// `gazette serve [--host H] [--port P]`
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve previews (operators) and the unsubscribe and preferences pages (subscribers).",
+        discussion: """
+            Binds to 127.0.0.1 by default. Bound to any other address, the operator pages require \
+            GAZETTE_OPERATOR_TOKEN (HTTP Basic with the token as password, or a Bearer token); the \
+            subscriber pages are always public and authorised by their signed links.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to bind (default 127.0.0.1).") var host = "127.0.0.1"
+    @Option(help: "Port (default 8080).") var port = 8080
+
+    func validate() throws {
+        if !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535") }
+    }
+
+    func run() async throws {
+        try await reporting {
+            let runtime = try await Runtime.start(global)
+            let settings = WebSettings(
+                host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
+                listName: runtime.settings.from.name ?? "Gazette")
+            let app = try WebApp.application(
+                database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
+                settings: settings, logger: runtime.logger)
+            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
+            try await group.run()
+        }
+    }
+}
+
+/// Previews built by the same `MessageFactory` as `send`, so the web shows exactly what is mailed.
+struct FactoryPreviewer: DigestPreviewer {
+    let database: AppDatabase
+    let factory: MessageFactory
+
+    func preview(subscriber: Subscriber, edition: Edition) async throws -> DigestPreview {
+        let prepared = try factory.prepare(content: try database.editionContent(edition), subscriber: subscriber, date: Date())
+        return DigestPreview(
+            subject: prepared.rendered.subject, text: prepared.rendered.text, html: prepared.rendered.html,
+            eml: prepared.bytes, fileName: "\(prepared.key).eml")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GazetteCore
+import GazetteStore
+import Hummingbird
+import Prometheus
+
+/// `/healthz` for probes and `/metrics` for Prometheus.
+struct HealthRoutes: Sendable {
+    let database: AppDatabase
+    let metrics: MetricsExporter
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in
+            do {
+                _ = try database.counts()
+                return Reply.text("ok\n")
+            } catch {
+                return Reply.text("database unavailable\n", status: .serviceUnavailable)
+            }
+        }
+        router.get("/metrics") { _, _ in
+            Reply.text(try metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+    }
+}
+
+/// Metrics from the ledger and the run history: sends happen in other processes (cron, the daemon), so
+/// the database, not this process's memory, is the source of truth. Read at every scrape.
+final class MetricsExporter: Sendable {
+    let database: AppDatabase
+    private let registry = PrometheusCollectorRegistry()
+    private let sent: Counter
+    private let deferred: Counter
+    private let failed: Counter
+    private let lastRunTimestamp: Gauge
+    private let lastRunDuration: Gauge
+    private let activeSubscribers: Gauge
+
+    init(database: AppDatabase) {
+        self.database = database
+        func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "gazette", metricName: name, unitName: unit, helpText: help)
+        }
+        sent = registry.makeCounter(descriptor: descriptor("messages_sent", "total", "Messages accepted by the transport, all editions."))
+        deferred = registry.makeCounter(descriptor: descriptor("messages_deferred", "total", "Messages waiting for a retry after a temporary failure."))
+        failed = registry.makeCounter(descriptor: descriptor("messages_failed", "total", "Messages refused for good."))
+        lastRunTimestamp = registry.makeGauge(descriptor: descriptor("last_run_timestamp", "seconds", "Start of the last send run that sent anything (Unix time)."))
+        lastRunDuration = registry.makeGauge(descriptor: descriptor("last_run_duration", "seconds", "Duration of that run."))
+        activeSubscribers = registry.makeGauge(descriptor: descriptor("active", "subscribers", "Active subscribers."))
+    }
+
+    func render() throws -> String {
+        let totals = try database.deliveryTotals()
+        // Counters mirror ledger totals, which only grow: reset and re-add keeps them equal.
+        for (counter, state) in [(sent, DeliveryState.sent), (deferred, .deferred), (failed, .failed)] {
+            counter.reset()
+            counter.increment(by: Int64(totals[state] ?? 0))
+        }
+        if let run = try database.lastRun() {
+            lastRunTimestamp.set(run.startedAt.timeIntervalSince1970)
+            lastRunDuration.set(run.seconds)
+        }
+        activeSubscribers.set(Double(try database.subscribers(status: .active).count))
+        return registry.emitToString()
+    }
+}

@@ -1,0 +1,128 @@
+public import Foundation
+public import GazetteCore
+public import GazetteStore
+public import Hummingbird
+public import Logging
+import NIOCore
+
+/// What `gazette serve` needs besides the database.
+public struct WebSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Required for the operator pages unless bound to loopback.
+    public var operatorToken: String?
+    public var signer: LinkSigner
+    public var listName: String
+
+    public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String) {
+        self.host = host
+        self.port = port
+        self.operatorToken = operatorToken
+        self.signer = signer
+        self.listName = listName
+    }
+
+    var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
+}
+
+/// The Hummingbird application of `gazette serve`: operator previews, subscriber pages, health and metrics.
+public enum WebApp {
+    public static func router(
+        database: AppDatabase, previewer: any DigestPreviewer, settings: WebSettings, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.addMiddleware { SecurityHeadersMiddleware() }
+        let subscriberPages = SubscriberPages(database: database, signer: settings.signer, listName: settings.listName, now: now)
+        subscriberPages.register(on: router)
+        HealthRoutes(database: database, metrics: MetricsExporter(database: database)).register(on: router)
+        let operatorGroup = router.group()
+        if let token = settings.operatorToken {
+            operatorGroup.add(middleware: OperatorAuthMiddleware(token: token))
+        }
+        OperatorPages(database: database, previewer: previewer, now: now).register(on: operatorGroup)
+        return router
+    }
+
+    /// The application, bound as configured.
+    /// - Throws: `WebError.operatorTokenRequired` when bound beyond loopback without a token.
+    public static func application(
+        database: AppDatabase, previewer: any DigestPreviewer, settings: WebSettings, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        if !settings.isLoopback && settings.operatorToken == nil {
+            throw WebError.operatorTokenRequired(host: settings.host)
+        }
+        return Application(
+            router: router(database: database, previewer: previewer, settings: settings),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gazette"),
+            logger: logger)
+    }
+}
+
+/// Responses the pages share.
+enum Reply {
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func text(_ body: String, contentType: String = "text/plain; charset=utf-8", status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        html(HTML.page(title: title, body: body), status: status)
+    }
+}
+
+/// Pages may not be framed by other sites, and nothing sniffs content types.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPFields.Element.Name("Referrer-Policy")!] = "no-referrer"
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-src 'self'; form-action 'self'; frame-ancestors 'self'"
+        }
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Operator pages beyond loopback: HTTP Basic (any user name, the token as password) or a Bearer token.
+struct OperatorAuthMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], Self.presented(header).map({ constantTimeEquals($0, token) }) == true else {
+            return Response(
+                status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"gazette operator\", charset=\"UTF-8\""],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "operator token required\n")))
+        }
+        return try await next(request, context)
+    }
+
+    static func presented(_ header: String) -> String? {
+        if header.hasPrefix("Bearer ") { return String(header.dropFirst(7)) }
+        if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
+           let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+        {
+            return String(pair[pair.index(after: colon)...])
+        }
+        return nil
+    }
+}
+
+/// Compares secrets without an early exit, so timing does not reveal how much matched.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    var difference = UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<max(x.count, y.count) {
+        difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+    }
+    return difference == 0
+}
