@@ -34,7 +34,7 @@ struct EndToEndTests {
 
         """
 
-    func importFixture(_ gazette: CommandRunner) throws {
+    static func importFixture(_ gazette: CommandRunner) throws {
         for (kind, name, contents) in [
             ("openings", "openings.csv", Self.openings), ("salaries", "salaries.csv", Self.salaries),
             ("certifications", "certifications.csv", Self.certifications),
@@ -49,7 +49,7 @@ struct EndToEndTests {
 
     @Test func sendsCorrectDigestsOnceEachToTheOutbox() throws {
         let gazette = try CommandRunner()
-        try importFixture(gazette)
+        try Self.importFixture(gazette)
 
         // Monday 09:30Z: Grace (09:00 UTC) and Zoë (10:00 Berlin = 09:00Z) are due, John (09:00 New York) is not.
         let due = try gazette.run(["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z"])
@@ -111,7 +111,7 @@ struct EndToEndTests {
 
     @Test func previewShowsExactlyWhatSendSends() throws {
         let gazette = try CommandRunner()
-        try importFixture(gazette)
+        try Self.importFixture(gazette)
         #expect(try gazette.run(["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z", "--now", "--only", "go@example.com"]).status == 0)
         let sent = try #require(try gazette.checkMessages(try gazette.outboxFiles()).first)
         let text = try gazette.run(["preview", "--subscriber", "GO@example.com", "--week", "2026-W48", "--format", "text"])
@@ -128,7 +128,7 @@ struct EndToEndTests {
 
     @Test func badInputExits65NamesFileAndLineAndChangesNothing() throws {
         let gazette = try CommandRunner()
-        try importFixture(gazette)
+        try Self.importFixture(gazette)
         let before = try gazette.databaseDump()
         let bad = try gazette.file("more.csv", """
             email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status
@@ -158,7 +158,7 @@ struct EndToEndTests {
 
     @Test func exitStatusesFollowTheContract() throws {
         let gazette = try CommandRunner()
-        try importFixture(gazette)
+        try Self.importFixture(gazette)
         #expect(try gazette.run(["send", "--week", "2025-W53"]).status == 64)
         #expect(try gazette.run(["send", "--at", "yesterday"]).status == 64)
         let closed = try gazette.run(["send", "--week", "2026-W48", "--at", "2026-12-01T00:00:00Z", "--now"])
@@ -175,7 +175,7 @@ struct EndToEndTests {
 
     @Test func subscribersListRoundTripsAndUnsubscribeIsIdempotent() throws {
         let gazette = try CommandRunner()
-        try importFixture(gazette)
+        try Self.importFixture(gazette)
         #expect(try gazette.run(["subscribers", "unsubscribe", "GO@example.com"]).stdout == "unsubscribed GO@example.com\n")
         #expect(try gazette.run(["subscribers", "unsubscribe", "go@example.com"]).stdout.contains("already unsubscribed"))
         let listed = try gazette.run(["subscribers", "list", "--status", "unsubscribed"])
