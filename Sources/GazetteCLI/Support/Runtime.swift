@@ -7,6 +7,9 @@ import GazetteStore
 import GazetteTemplates
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The composition root: settings, logging, the database and the delivery pieces, wired once per command.
 struct Runtime {
@@ -16,6 +19,9 @@ struct Runtime {
 
     /// Reads settings, bootstraps logging and opens (and migrates) the database.
     static func start(_ global: GlobalOptions) async throws -> Runtime {
+        // The database holds subscriber addresses and the outbox holds their mail: owner-only, whatever
+        // the caller's umask (SQLite creates the -wal and -shm files too).
+        umask(0o077)
         let settings = try await Settings.load(database: global.database)
         let logger = LogSetup.bootstrapOnce(level: settings.logLevel)
         let database = try AppDatabase.open(path: settings.database)
