@@ -46,13 +46,21 @@ struct Runtime {
         return MessageFactory(templates: templates, sender: sender)
     }
 
+    /// SMTP when `GAZETTE_SMTP_URL` is set, the outbox directory otherwise.
     func transport() throws -> any MailTransport {
-        if let url = settings.smtpURL {
-            throw SettingsError(
-                "GAZETTE_SMTP_URL is set (\(url.split(separator: "@").last ?? "")), but this build delivers to the outbox only; unset it to write .eml files"
-            )
+        guard let url = settings.smtpURL else { return OutboxTransport(directory: settings.outbox) }
+        let configuration: SmtpConfiguration
+        do {
+            configuration = try SmtpConfiguration.parse(
+                url: url, tls: settings.smtpTLS, username: settings.smtpUsername, password: settings.smtpPassword,
+                caFile: settings.smtpCAFile)
+        } catch {
+            throw SettingsError("GAZETTE_SMTP_URL/GAZETTE_SMTP_TLS: \(error)")
         }
-        return OutboxTransport(directory: settings.outbox)
+        if settings.baseURL == Settings.defaultBaseURL {
+            logger.warning("GAZETTE_BASE_URL is not set: unsubscribe links point at \(Settings.defaultBaseURL), which your subscribers cannot reach")
+        }
+        return SmtpTransport(configuration: configuration)
     }
 }
 
