@@ -7,12 +7,18 @@ extension AppDatabase {
     ///
     /// Leases expire so that a run killed with SIGKILL does not block the next one forever; a live run
     /// renews its lease well before expiry.
-    public func acquireLease(name: String, holder: String, now: Date, duration: TimeInterval) throws {
+    ///
+    /// - Parameter isAbandoned: tells whether another holder is known to be gone (a dead local process),
+    ///   in which case its lease is taken over before it expires.
+    public func acquireLease(
+        name: String, holder: String, now: Date, duration: TimeInterval,
+        isAbandoned: @Sendable (String) -> Bool = { _ in false }
+    ) throws {
         try write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT holder, expiresAt FROM runLease WHERE name = ?", arguments: [name]) {
                 let owner: String = row["holder"]
                 let expiresAt: Date = row["expiresAt"]
-                if owner != holder && expiresAt > now {
+                if owner != holder && expiresAt > now && !isAbandoned(owner) {
                     throw StoreError.leaseHeld(edition: name, until: Timestamp.format(expiresAt))
                 }
             }
