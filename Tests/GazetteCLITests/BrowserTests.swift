@@ -30,7 +30,7 @@ struct BrowserTests {
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in a child of the test runner
         let base = "http://127.0.0.1:\(port)"
         try await waitForHealth("\(base)/healthz")
 

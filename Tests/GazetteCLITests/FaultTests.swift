@@ -49,14 +49,14 @@ struct FaultTests {
         let ready = Pipe()
         holder.standardOutput = ready
         try holder.run()
-        defer { holder.terminate() }
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
         _ = ready.fileHandleForReading.availableData  // "locked"
         let started = Date()
         let result = try gazette.run(["subscribers", "unsubscribe", "go@example.com"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("the database is busy (another process holds a write lock)"), "\(result.stderr)")
         #expect(Date().timeIntervalSince(started) >= 5, "gave up before waiting for the other writer")
-        holder.terminate()
+        kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
         #expect(try gazette.run(["subscribers", "unsubscribe", "go@example.com"]).status == 0)
     }

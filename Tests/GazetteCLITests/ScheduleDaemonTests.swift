@@ -27,7 +27,7 @@ struct ScheduleDaemonTests {
         process.standardError = log
         process.standardOutput = log
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         var files: [String] = []
         for _ in 0..<300 where files.isEmpty {

@@ -23,14 +23,15 @@ final class SmtpSink {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if SmtpSink.waitForListener(port: port) { started = (process, port) } else { process.terminate() }
+            if SmtpSink.waitForListener(port: port) { started = (process, port) } else { kill(process.processIdentifier, SIGKILL) }
         }
         let (process, port) = try #require(started, "smtp-sink did not start")
         self.process = process
         self.port = port
     }
 
-    deinit { process.terminate() }
+    // SIGKILL: a child inherits the test runner's signal mask, in which SIGTERM may be blocked.
+    deinit { kill(process.processIdentifier, SIGKILL) }
 
     var url: String { "smtp://127.0.0.1:\(port)" }
 

@@ -39,7 +39,8 @@ struct SmtpAttempt: Sendable {
     /// - Parameters:
     ///   - server: `host:port`, for messages.
     ///   - secrets: strings that must never appear in a message (the password, the user name),
-    ///     even if a server echoes them back.
+    ///     even if a server echoes them back. Those under 4 characters are left alone: replacing
+    ///     them would blank out pieces of ordinary words.
     func verdict(server: String, secrets: [String]) -> Verdict {
         func clean(_ text: String) -> String {
             secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
@@ -62,7 +63,8 @@ struct SmtpAttempt: Sendable {
                     "\(server) does not offer STARTTLS, which TLS mode starttls requires; nothing was sent (\(curl))"))
         }
         if Self.tlsFailures.contains(code) {
-            return .stop(.configuration("TLS with \(server) failed, check the server certificate and the CA file: \(curl)"))
+            return .stop(
+                .configuration("TLS with \(server) failed, check the server certificate and the CA file: \(curl)"))
         }
         if Self.authenticationFailures.contains(code) {
             return .stop(.configuration("\(server) refused the SMTP credentials: \(replyLine ?? curl)"))
@@ -85,8 +87,10 @@ struct SmtpAttempt: Sendable {
                 return .stop(.configuration("\(server) refused the sender address: \(replyLine)"))
             case .auth where !temporary, .startTLS where !temporary:
                 return .stop(.configuration("\(server) refused the session setup: \(replyLine)"))
-            case .mail, .recipient, .data, .endOfData, .other, .quit, .startTLS, .auth:
-                return .outcome(temporary ? .deferred(code: reply.code, reply: replyLine) : .rejected(code: reply.code, reply: replyLine))
+            case .mail, .recipient, .data, .endOfData, .other, .startTLS, .auth:
+                return .outcome(
+                    temporary
+                        ? .deferred(code: reply.code, reply: replyLine) : .rejected(code: reply.code, reply: replyLine))
             }
         }
 

@@ -91,7 +91,8 @@ public struct SmtpConfiguration: Sendable {
         }
         let scheme = rawScheme.lowercased()
         guard scheme == "smtp" || scheme == "smtps" else {
-            throw .configuration("unsupported scheme in \(text.debugDescription): use smtp:// (STARTTLS) or smtps:// (TLS)")
+            throw .configuration(
+                "unsupported scheme in \(text.debugDescription): use smtp:// (STARTTLS) or smtps:// (TLS)")
         }
         guard let host = validHost(components.percentEncodedHost) else {
             throw .configuration("the SMTP URL \(text.debugDescription) has no valid host name")
@@ -103,12 +104,12 @@ public struct SmtpConfiguration: Sendable {
         if components.percentEncodedQuery != nil || components.percentEncodedFragment != nil {
             throw .configuration("the SMTP URL \(text.debugDescription) must not have a query or a fragment")
         }
-        // libcurl sends the path as the EHLO argument: allow one host-name-like segment only.
+        // libcurl sends the path as the EHLO argument: allow one host name only.
         var heloName: String?
         let path = components.percentEncodedPath
         if !path.isEmpty && path != "/" {
             let name = String(path.dropFirst())
-            guard path.hasPrefix("/"), isHostName(name) || isAddressLiteral(name) else {
+            guard path.hasPrefix("/"), isHostName(name) else {
                 throw .configuration(
                     "the path of the SMTP URL \(text.debugDescription) must be a host name to send with EHLO")
             }
@@ -162,7 +163,8 @@ public struct SmtpConfiguration: Sendable {
         return isHostName(host) ? host : nil
     }
 
-    private static let hostNameScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".unicodeScalars)
+    private static let hostNameScalars = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".unicodeScalars)
 
     private static func isHostName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
@@ -170,13 +172,6 @@ public struct SmtpConfiguration: Sendable {
             !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.unicodeScalars.allSatisfy(hostNameScalars.contains)
         }
-    }
-
-    /// `[192.0.2.1]` or `[IPv6:2001:db8::1]`, the EHLO form of an address (RFC 5321 §4.1.3).
-    private static func isAddressLiteral(_ name: String) -> Bool {
-        guard name.hasPrefix("["), name.hasSuffix("]"), name.count > 2 else { return false }
-        let allowed = Set("0123456789abcdefABCDEF:.IPv")
-        return name.dropFirst().dropLast().allSatisfy(allowed.contains)
     }
 }
 

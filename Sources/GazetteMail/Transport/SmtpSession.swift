@@ -17,7 +17,8 @@ final class SmtpSession: MailSession {
     private let transcript = SmtpTranscript()
 
     private var server: String {
-        configuration.host.contains(":") ? "[\(configuration.host)]:\(configuration.port)" : "\(configuration.host):\(configuration.port)"
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "\(host):\(configuration.port)"
     }
 
     /// Never let these reach an error text, even if a server repeats them.
@@ -65,7 +66,9 @@ final class SmtpSession: MailSession {
 
     // MARK: - One transfer
 
-    private func perform(_ message: [UInt8], envelope: Envelope, freshConnection: Bool) throws(MailError) -> SmtpAttempt {
+    private func perform(
+        _ message: [UInt8], envelope: Envelope, freshConnection: Bool
+    ) throws(MailError) -> SmtpAttempt {
         let handle: UnsafeMutableRawPointer
         if let existing = self.handle {
             handle = existing
@@ -90,9 +93,11 @@ final class SmtpSession: MailSession {
         try check(
             gazette_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque()),
             "CURLOPT_READDATA")
-        // The exact size: libcurl needs no chunking and can tell a short read from the end.
-        try check(gazette_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count)), "CURLOPT_INFILESIZE_LARGE")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, freshConnection ? 1 : 0), "CURLOPT_FRESH_CONNECT")
+        // The exact size: libcurl announces it in MAIL FROM (SIZE=) when the server supports that
+        // extension, so an oversized message is refused before its data goes out.
+        try check(
+            gazette_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count)), "CURLOPT_INFILESIZE_LARGE")
+        try setLong(handle, CURLOPT_FRESH_CONNECT, freshConnection ? 1 : 0, "CURLOPT_FRESH_CONNECT")
 
         errorBuffer[0] = 0
         transcript.reset()
@@ -147,7 +152,7 @@ final class SmtpSession: MailSession {
         try check(
             gazette_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(transcript).toOpaque()),
             "CURLOPT_DEBUGDATA")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_VERBOSE, 1), "CURLOPT_VERBOSE")
+        try setLong(handle, CURLOPT_VERBOSE, 1, "CURLOPT_VERBOSE")
         try check(gazette_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
 
         try check(gazette_curl_setopt_string(handle, CURLOPT_URL, settings.url), "CURLOPT_URL")
@@ -158,7 +163,7 @@ final class SmtpSession: MailSession {
             case .starttls, .tls: CURLUSESSL_ALL
             case .none: CURLUSESSL_NONE
             }
-        try check(gazette_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "CURLOPT_USE_SSL")
+        try setLong(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue), "CURLOPT_USE_SSL")
         if let caFile = settings.caFile {
             try check(gazette_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
         }
@@ -169,27 +174,33 @@ final class SmtpSession: MailSession {
 
         // Signals are process-wide; with several sessions on several threads libcurl must not use them
         // (its default resolver would use SIGALRM for timeouts).
-        try check(gazette_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        try setLong(handle, CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
         let timeouts = settings.timeouts
-        try check(gazette_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(timeouts.connect)), "CURLOPT_CONNECTTIMEOUT_MS")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Self.seconds(timeouts.reply)), "CURLOPT_SERVER_RESPONSE_TIMEOUT")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, timeouts.lowSpeedLimit), "CURLOPT_LOW_SPEED_LIMIT")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, Self.seconds(timeouts.lowSpeedTime)), "CURLOPT_LOW_SPEED_TIME")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeouts.total)), "CURLOPT_TIMEOUT_MS")
+        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(timeouts.connect), "CURLOPT_CONNECTTIMEOUT_MS")
+        // Applies to every reply, the one to the final dot included (libcurl has no per-command timer).
+        try setLong(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Self.seconds(timeouts.reply), "CURLOPT_SERVER_RESPONSE_TIMEOUT")
+        try setLong(handle, CURLOPT_LOW_SPEED_LIMIT, timeouts.lowSpeedLimit, "CURLOPT_LOW_SPEED_LIMIT")
+        try setLong(handle, CURLOPT_LOW_SPEED_TIME, Self.seconds(timeouts.lowSpeedTime), "CURLOPT_LOW_SPEED_TIME")
+        try setLong(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeouts.total), "CURLOPT_TIMEOUT_MS")
         // While waiting minutes for a reply, keepalive probes notice a peer that vanished without a FIN.
-        try check(gazette_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_TCP_KEEPIDLE, 60), "CURLOPT_TCP_KEEPIDLE")
-        try check(gazette_curl_setopt_long(handle, CURLOPT_TCP_KEEPINTVL, 30), "CURLOPT_TCP_KEEPINTVL")
+        try setLong(handle, CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
+        try setLong(handle, CURLOPT_TCP_KEEPIDLE, 60, "CURLOPT_TCP_KEEPIDLE")
+        try setLong(handle, CURLOPT_TCP_KEEPINTVL, 30, "CURLOPT_TCP_KEEPINTVL")
 
-        try check(gazette_curl_setopt_long(handle, CURLOPT_UPLOAD, 1), "CURLOPT_UPLOAD")
+        try setLong(handle, CURLOPT_UPLOAD, 1, "CURLOPT_UPLOAD")
         // The composer already writes CRLF; with CRLF conversion on, libcurl would send CR CR LF.
         // Dot-stuffing and the final dot are libcurl's job: the bytes go as they are.
-        try check(gazette_curl_setopt_long(handle, CURLOPT_CRLF, 0), "CURLOPT_CRLF")
+        try setLong(handle, CURLOPT_CRLF, 0, "CURLOPT_CRLF")
         try check(
             gazette_curl_setopt_read_function(handle) { buffer, size, count, context in
                 guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
-                return Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: size * count)
+                let upload = Unmanaged<Upload>.fromOpaque(context).takeUnretainedValue()
+                return upload.read(into: buffer, capacity: size * count)
             }, "CURLOPT_READFUNCTION")
+    }
+
+    private func setLong(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int, _ name: String) throws(MailError) {
+        try check(gazette_curl_setopt_long(handle, option, value), name)
     }
 
     private func check(_ result: CURLcode, _ option: String) throws(MailError) {

@@ -24,7 +24,6 @@ final class SmtpTranscript {
         /// The message was sent; waiting for the reply to the final dot.
         case endOfData = "end of data"
         case other = "command"
-        case quit = "QUIT"
     }
 
     /// One complete reply; multi-line replies are joined into one line.
@@ -42,6 +41,7 @@ final class SmtpTranscript {
     /// Whether the server answered anything with 2xx or 3xx during this transfer: if it did, the
     /// connection was alive and a failure cannot be blamed on a stale pooled connection.
     private(set) var sawPositiveReply = false
+    private var quitSent = false
 
     private var pendingLine: [UInt8] = []
     private var pendingTexts: [String] = []
@@ -55,21 +55,28 @@ final class SmtpTranscript {
         stage = .greeting
         reply = nil
         sawPositiveReply = false
+        quitSent = false
         pendingLine.removeAll(keepingCapacity: true)
         pendingTexts.removeAll(keepingCapacity: true)
     }
 
     /// A command line went out (CURLINFO_HEADER_OUT).
     func commandSent(_ bytes: UnsafeRawBufferPointer) {
-        guard stage != .quit else { return }
-        // Everything from here is the answer to this line, whatever it was.
-        reply = nil
-        pendingLine.removeAll(keepingCapacity: true)
-        pendingTexts.removeAll(keepingCapacity: true)
+        guard !quitSent else { return }
         // Only the first word is looked at. Lines that start with no known verb are AUTH
         // continuation lines carrying credentials: they leave the stage unchanged.
         let verb = String(decoding: bytes.prefix(while: { $0 != 32 && $0 != 13 && $0 != 10 }).prefix(8), as: UTF8.self)
             .uppercased()
+        // libcurl sends QUIT when it drops a connection after a failure: the stage and reply that
+        // explain the failure are the ones before it, so they stay as they are.
+        if verb == "QUIT" {
+            quitSent = true
+            return
+        }
+        // Everything from here is the answer to this line, whatever it was.
+        reply = nil
+        pendingLine.removeAll(keepingCapacity: true)
+        pendingTexts.removeAll(keepingCapacity: true)
         switch verb {
         case "EHLO", "HELO": stage = .hello
         case "STARTTLS": stage = .startTLS
@@ -77,7 +84,6 @@ final class SmtpTranscript {
         case "MAIL": stage = .mail
         case "RCPT": stage = .recipient
         case "DATA": stage = .data
-        case "QUIT": stage = .quit
         case "RSET", "NOOP", "VRFY", "EXPN", "HELP": stage = .other
         default: break
         }
@@ -85,9 +91,7 @@ final class SmtpTranscript {
 
     /// Reply bytes arrived (CURLINFO_HEADER_IN); usually one line per call, but any split is handled.
     func replyReceived(_ bytes: UnsafeRawBufferPointer) {
-        // After QUIT (sent by libcurl when it drops a failed connection) the interesting reply is
-        // the one before it.
-        guard stage != .quit else { return }
+        guard !quitSent else { return }
         for byte in bytes {
             if byte == 10 {
                 lineCompleted()
@@ -108,7 +112,9 @@ final class SmtpTranscript {
         // "250-" continues a multi-line reply; "250 " or a bare "250" ends it.
         if line.count > 3 && line[3] == UInt8(ascii: "-") { return }
         var joined = pendingTexts.joined(separator: " ")
-        if joined.count > Self.maximumReplyCharacters { joined = String(joined.prefix(Self.maximumReplyCharacters)) + "…" }
+        if joined.count > Self.maximumReplyCharacters {
+            joined = String(joined.prefix(Self.maximumReplyCharacters)) + "…"
+        }
         pendingTexts.removeAll(keepingCapacity: true)
         reply = Reply(code: code, text: joined)
         if code < 400 { sawPositiveReply = true }
