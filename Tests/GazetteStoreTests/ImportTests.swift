@@ -121,7 +121,7 @@ struct SubscriberImportTests {
         for field in ["send_day", "send_hour", "levels", "min_salary", "status"] {
             #expect(lines.contains { $0.hasPrefix("\(path):8: \(field):") }, "\(field)")
         }
-        #expect(lines.contains("\(path):9: email: OK@Example.com already appears on line 2"))
+        #expect(lines.contains("\(path):9: email: \"OK@Example.com\" already appears on line 2"))
     }
 }
 

@@ -82,12 +82,13 @@ public enum HeaderEncoding {
         return lines.joined(separator: "\r\n ")
     }
 
-    /// RFC 2047 `B` encoded-words of at most 60 characters, split on character boundaries, one per line.
+    /// RFC 2047 `B` encoded-words of at most 60 characters, one per line, split between code points so
+    /// each word holds whole UTF-8 sequences (a character with many combining marks may span words).
     static func encodedWords(_ text: String) -> String {
         var words: [String] = []
         var chunk: [UInt8] = []
-        for character in text {
-            let bytes = Array(String(character).utf8)
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
             if chunk.count + bytes.count > 36, !chunk.isEmpty {
                 words.append(encodedWord(chunk))
                 chunk.removeAll()

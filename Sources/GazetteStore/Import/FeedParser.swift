@@ -150,9 +150,9 @@ public enum FeedParser {
             var r = FieldReader(file: path, row: row)
             let email = r.raw("email")
             if let problem = EmailAddress.problem(with: email) {
-                r.fail("email", "\(email.debugDescription) \(problem)")
+                r.fail("email", "\(FieldReader.quote(email)) \(problem)")
             } else if let first = seen[email.lowercased()] {
-                r.fail("email", "\(email) already appears on line \(first)")
+                r.fail("email", "\(FieldReader.quote(email)) already appears on line \(first)")
             } else {
                 seen[email.lowercased()] = row.line
             }
@@ -161,14 +161,14 @@ public enum FeedParser {
             if timeZone.isEmpty {
                 timeZone = "Etc/UTC"
             } else if !TimeZone.isKnownIdentifier(timeZone) {
-                r.fail("timezone", "unknown IANA time zone \(timeZone.debugDescription) (e.g. Europe/Berlin)")
+                r.fail("timezone", "unknown IANA time zone \(FieldReader.quote(timeZone)) (e.g. Europe/Berlin)")
             }
             var sendDay = Weekday.monday
             if !r.raw("send_day").isEmpty {
                 if let day = Weekday(parsing: r.raw("send_day")) {
                     sendDay = day
                 } else {
-                    r.fail("send_day", "must be mon…sun, not \(r.raw("send_day").debugDescription)")
+                    r.fail("send_day", "must be mon…sun, not \(FieldReader.quote(r.raw("send_day")))")
                 }
             }
             let sendHour = r.integer("send_hour", in: 0...23) ?? 9
@@ -182,7 +182,7 @@ public enum FeedParser {
                 if let parsed = SubscriberStatus(rawValue: r.raw("status").lowercased()) {
                     status = parsed
                 } else {
-                    r.fail("status", "must be active or unsubscribed, not \(r.raw("status").debugDescription)")
+                    r.fail("status", "must be active or unsubscribed, not \(FieldReader.quote(r.raw("status")))")
                 }
             }
             issues += r.issues

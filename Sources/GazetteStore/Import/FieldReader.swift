@@ -29,10 +29,20 @@ struct FieldReader {
             fail(field, "is required")
         } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             fail(field, "contains a control character")
-        } else if value.count > maxLength {
+        } else if value.count > maxLength || value.unicodeScalars.count > maxLength * 8 {
+            // Code points are bounded too: one "character" can carry thousands of combining marks, while
+            // an emoji sequence legitimately takes several.
             fail(field, "is longer than \(maxLength) characters")
         }
         return value
+    }
+
+    /// A value as quoted in an error message: at most 60 characters of it, so that a 100 KB cell
+    /// does not become a 100 KB error line.
+    static func quote(_ value: String) -> String {
+        let scalars = value.unicodeScalars
+        guard scalars.count > 60 else { return value.debugDescription }
+        return String(String.UnicodeScalarView(scalars.prefix(60))).debugDescription + "… (\(scalars.count) characters)"
     }
 
     static func singleLine(_ text: String) -> String {
@@ -55,7 +65,7 @@ struct FieldReader {
         let value = raw(field)
         guard let level = Level(parsing: value) else {
             fail(field, value.isEmpty ? "is required (one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))"
-                : "unknown level \(value.debugDescription) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+                : "unknown level \(FieldReader.quote(value)) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
             return nil
         }
         return level
@@ -67,7 +77,7 @@ struct FieldReader {
             if let level = Level(parsing: item) {
                 if !result.contains(level) { result.append(level) }
             } else {
-                fail(field, "unknown level \(item.debugDescription) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+                fail(field, "unknown level \(FieldReader.quote(item)) (expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         return result
@@ -79,7 +89,7 @@ struct FieldReader {
         case "true", "yes", "1": return true
         case "false", "no", "0": return false
         default:
-            fail(field, "must be true or false, not \(raw(field).debugDescription)")
+            fail(field, "must be true or false, not \(FieldReader.quote(raw(field)))")
             return defaultValue
         }
     }
@@ -92,7 +102,7 @@ struct FieldReader {
             return nil
         }
         guard let number = Int(value) else {
-            fail(field, "must be a whole number, not \(value.debugDescription)")
+            fail(field, "must be a whole number, not \(FieldReader.quote(value))")
             return nil
         }
         guard range.contains(number) else {
@@ -109,7 +119,7 @@ struct FieldReader {
             return nil
         }
         guard let date = Timestamp.parse(value) else {
-            fail(field, "not an ISO 8601 timestamp: \(value.debugDescription)")
+            fail(field, "not an ISO 8601 timestamp: \(FieldReader.quote(value))")
             return nil
         }
         return date
@@ -122,7 +132,7 @@ struct FieldReader {
             return nil
         }
         guard let day = Timestamp.parseDay(value) else {
-            fail(field, "not an ISO 8601 date: \(value.debugDescription)")
+            fail(field, "not an ISO 8601 date: \(FieldReader.quote(value))")
             return nil
         }
         return day
@@ -140,7 +150,7 @@ struct FieldReader {
               let url = URL(string: value), url.host?.isEmpty == false,
               !value.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "`" })
         else {
-            fail(field, "not an absolute http(s) URL: \(value.debugDescription)")
+            fail(field, "not an absolute http(s) URL: \(FieldReader.quote(value))")
             return value
         }
         return value
@@ -151,7 +161,7 @@ struct FieldReader {
         let value = raw(field).uppercased()
         if value.isEmpty { return "USD" }
         guard value.count == 3, value.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            fail(field, "not a three-letter currency code: \(value.debugDescription)")
+            fail(field, "not a three-letter currency code: \(FieldReader.quote(value))")
             return value
         }
         return value

@@ -37,8 +37,8 @@ struct InputTable {
                 message: parts.joined(separator: "; ") + " (expected \(columns.joined(separator: ",")))"))
             return nil
         }
-        if Set(header).count != header.count {
-            issues.append(ImportIssue(file: path, line: 1, field: "header", message: "a column appears twice"))
+        if let repeated = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
+            issues.append(ImportIssue(file: path, line: 1, field: "header", message: "column \(repeated) appears twice"))
             return nil
         }
         var rows: [Row] = []
