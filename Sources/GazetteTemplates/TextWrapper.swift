@@ -2,12 +2,25 @@
 /// than the width stays whole on its own line).
 public enum TextWrapper {
     public static func wrap(_ text: String, width: Int) -> String {
-        var output: [String] = []
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 64)
+        var first = true
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmedEnd = String(line.reversed().drop(while: { $0 == " " || $0 == "\r" }).reversed())
-            output.append(contentsOf: wrapLine(trimmedEnd, width: width))
+            if !first { output.append("\n") }
+            first = false
+            var end = line.endIndex
+            while end > line.startIndex, line[line.index(before: end)] == " " || line[line.index(before: end)] == "\r" {
+                end = line.index(before: end)
+            }
+            let trimmed = line[..<end]
+            // Most lines are short: bytes bound characters, so no need to count characters.
+            if trimmed.utf8.count <= width || trimmed.count <= width {
+                output.append(contentsOf: trimmed)
+            } else {
+                output.append(wrapLine(String(trimmed), width: width).joined(separator: "\n"))
+            }
         }
-        return output.joined(separator: "\n")
+        return output
     }
 
     static func wrapLine(_ line: String, width: Int) -> [String] {

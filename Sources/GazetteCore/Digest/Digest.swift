@@ -17,16 +17,14 @@ public struct Digest: Sendable {
         let matching = content.newOpenings.filter { preferences.matches($0) }
         self.matchingCount = matching.count
         // Best match first: more of the subscriber's languages, then higher pay, then newest (the content order).
-        let ranked = matching.enumerated().sorted { a, b in
-            let overlapA = preferences.languageOverlap(with: a.element)
-            let overlapB = preferences.languageOverlap(with: b.element)
-            if overlapA != overlapB { return overlapA > overlapB }
-            let payA = a.element.salaryMax ?? -1
-            let payB = b.element.salaryMax ?? -1
-            if payA != payB { return payA > payB }
-            return a.offset < b.offset
-        }
-        self.openings = ranked.prefix(content.rules.openingsCap).map(\.element)
+        let ranked = matching.enumerated()
+            .map { (offset: $0.offset, overlap: preferences.languageOverlap(with: $0.element), pay: $0.element.salaryMax ?? -1) }
+            .sorted { a, b in
+                if a.overlap != b.overlap { return a.overlap > b.overlap }
+                if a.pay != b.pay { return a.pay > b.pay }
+                return a.offset < b.offset
+            }
+        self.openings = ranked.prefix(content.rules.openingsCap).map { matching[$0.offset] }
         self.salaryChanges = content.salaryChanges.filter { preferences.follows(level: $0.level, stack: $0.stack) }
     }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Whole send path (select, build, render, compose, SMTP, record) into Postfix's smtp-sink, measured
+# side by side with Postfix's own load generator smtp-source sending a message of the same size at the
+# same concurrency. Prints messages per second for both and their ratio.
+#
+#   Benchmarks/send-throughput.sh [SUBSCRIBERS] [CONCURRENCY]      (defaults: 5000 4)
+#
+# Needs: scripts/install-deps --test (postfix for smtp-sink/smtp-source). Runs as root or a normal user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+subscribers=${1:-5000}
+concurrency=${2:-4}
+
+swift build -c release --product gazette >/dev/null
+gazette="$PWD/.build/release/gazette"
+work=$(mktemp -d)
+trap 'pkill -f "smtp-sink.*$work" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench \
+       GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
+
+# The sample feeds, and a roster with varied preferences.
+"$gazette" import openings Samples/openings.csv >/dev/null
+"$gazette" import salaries Samples/salaries.csv >/dev/null
+"$gazette" import certifications Samples/certifications.csv >/dev/null
+python3 - "$subscribers" > "$work/roster.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+langs = ["", "Go", "Python", "Java;Spring Boot", "Node.js", "Python;Django", "Go;Python"]
+levels = ["", "senior", "mid;senior", "lead;principal", "junior"]
+print("email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status")
+for i in range(n):
+    print(f"reader{i}@example.com,Reader {i},Etc/UTC,mon,9,{langs[i % 7]},{levels[i % 5]},{'true' if i % 3 == 0 else ''},,,")
+PY
+"$gazette" subscribers import "$work/roster.csv" >/dev/null
+
+start_sink() {  # $1 = port
+    mkdir -p "$work/sink-$1"
+    smtp-sink -u nobody -c 127.0.0.1:"$1" 512 > "$work/sink-$1/log" 2>&1 &
+    for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.05; done
+    echo "smtp-sink did not start" >&2; exit 1
+}
+now() { date +%s.%N; }
+
+# Gazette: one full send run of the edition the samples were written for.
+start_sink 12525
+t0=$(now)
+GAZETTE_SMTP_URL=smtp://127.0.0.1:12525 GAZETTE_SMTP_TLS=none \
+    "$gazette" send --week 2026-W48 --at 2026-11-23T09:30:00Z --now --concurrency "$concurrency" > "$work/summary"
+t1=$(now)
+sent=$(sed -n 's/.*: sent \([0-9]*\),.*/\1/p' "$work/summary" | tail -1)
+
+# Baseline: smtp-source with one of those messages (LF line ends: it adds CR itself), same count and concurrency.
+"$gazette" preview --subscriber reader1@example.com --week 2026-W48 --format eml | tr -d '\r' > "$work/message.eml"
+size=$(wc -c < "$work/message.eml")
+start_sink 12526
+t2=$(now)
+smtp-source -s "$concurrency" -m "$sent" -d -F "$work/message.eml" -f digest@example.com -t reader@example.com 127.0.0.1:12526
+t3=$(now)
+
+python3 - "$sent" "$t0" "$t1" "$t2" "$t3" "$size" "$concurrency" <<'PY'
+import sys
+n, t0, t1, t2, t3, size, c = int(sys.argv[1]), *map(float, sys.argv[2:6]), int(sys.argv[6]), int(sys.argv[7])
+g, s = n / (t1 - t0), n / (t3 - t2)
+print(f"messages: {n} of ~{size} bytes, concurrency {c}")
+print(f"gazette send (whole path): {g:8.0f} msg/s  ({t1 - t0:.2f} s)")
+print(f"smtp-source (baseline):    {s:8.0f} msg/s  ({t3 - t2:.2f} s)")
+print(f"ratio gazette/smtp-source: {g / s:.2f}")
+PY
