@@ -70,3 +70,23 @@ struct SmtpSendTests {
         #expect(try sink.deliveries().isEmpty)
     }
 }
+
+/// A server that stops answering in the middle of a transaction must not hang the run.
+struct SmtpStallTests {
+    @Test func aStalledServerTimesOutAndTheMessageIsDeferred() throws {
+        var gazette = try CommandRunner()
+        try EndToEndTests.importFixture(gazette)
+        // smtp-sink waits 60 s before answering DATA; Gazette is told to wait 2 s for a reply.
+        let stalling = try SmtpSink(directory: gazette.directory, extra: ["-w", "60"])
+        gazette.environment["GAZETTE_SMTP_URL"] = stalling.url
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        gazette.environment["GAZETTE_SMTP_TIMEOUT"] = "2"
+        let started = Date()
+        let result = try gazette.run(["send", "--week", "2026-W48", "--now", "--at", "2026-11-23T09:30:00Z", "--only", "go@example.com"])
+        #expect(Date().timeIntervalSince(started) < 30, "the timeout did not fire")
+        #expect(result.status == 75, "\(result.stdout)\(result.stderr)")
+        #expect(result.lastLine.hasPrefix("2026-W48: sent 0, already sent 0, deferred 1,"), "\(result.lastLine)")
+        let status = try gazette.run(["status", "--week", "2026-W48"]).stdout
+        #expect(status.contains("deferred go@example.com after 1 attempt"), "\(status)")
+    }
+}

@@ -49,7 +49,7 @@ struct Runtime {
     /// SMTP when `GAZETTE_SMTP_URL` is set, the outbox directory otherwise.
     func transport() throws -> any MailTransport {
         guard let url = settings.smtpURL else { return OutboxTransport(directory: settings.outbox) }
-        let configuration: SmtpConfiguration
+        var configuration: SmtpConfiguration
         do {
             configuration = try SmtpConfiguration.parse(
                 url: url, tls: settings.smtpTLS, username: settings.smtpUsername, password: settings.smtpPassword,
@@ -57,6 +57,10 @@ struct Runtime {
         } catch {
             throw SettingsError("GAZETTE_SMTP_URL/GAZETTE_SMTP_TLS: \(error)")
         }
+        let timeout = Duration.seconds(settings.smtpTimeoutSeconds)
+        configuration.timeouts.reply = timeout
+        configuration.timeouts.lowSpeedTime = timeout  // libcurl's speed check also runs while waiting for replies
+        configuration.timeouts.total = max(configuration.timeouts.total, timeout * 3)
         if settings.baseURL == Settings.defaultBaseURL {
             logger.warning("GAZETTE_BASE_URL is not set: unsubscribe links point at \(Settings.defaultBaseURL), which your subscribers cannot reach")
         }

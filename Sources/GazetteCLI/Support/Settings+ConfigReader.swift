@@ -12,7 +12,7 @@ extension Settings {
     /// Reads the settings.
     ///
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
-    /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_OUTBOX`,
+    /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
     /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
@@ -53,6 +53,10 @@ extension Settings {
         guard let graceHours = Int(graceText), graceHours >= 0, graceHours <= 24 * 14 else {
             throw SettingsError("GAZETTE_GRACE_HOURS must be a whole number of hours (0–336), not \(graceText.debugDescription)")
         }
+        let timeoutText = text("smtp.timeout") ?? "600"
+        guard let smtpTimeout = Int(timeoutText), (1...3600).contains(smtpTimeout) else {
+            throw SettingsError("GAZETTE_SMTP_TIMEOUT must be a whole number of seconds (1–3600), not \(timeoutText.debugDescription)")
+        }
         let postal = HeaderEncoding.sanitize(text("postal.address") ?? defaultPostalAddress)
         return Settings(
             database: text("database") ?? "./gazette.sqlite",
@@ -61,6 +65,7 @@ extension Settings {
             smtpUsername: text("smtp.username"),
             smtpPassword: config.string(forKey: "smtp.password", isSecret: true),
             smtpCAFile: text("smtp.ca.file"),
+            smtpTimeoutSeconds: smtpTimeout,
             outbox: text("outbox") ?? "./outbox",
             from: from,
             baseURL: baseURL,

@@ -9,6 +9,8 @@ struct Settings: Sendable {
     var smtpUsername: String?
     var smtpPassword: String?
     var smtpCAFile: String?
+    /// Longest wait for one SMTP reply, the final dot's included (RFC 5321 asks for 10 minutes).
+    var smtpTimeoutSeconds: Int
     var outbox: String
     var from: Mailbox
     var baseURL: String
