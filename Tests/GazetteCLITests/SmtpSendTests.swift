@@ -48,6 +48,18 @@ struct SmtpSendTests {
         #expect(status.contains("failed go@example.com after 1 attempt, 5"), "\(status)")
     }
 
+    @Test func sendTestMailsOneCopyAnywhereAndLeavesTheLedgerAlone() throws {
+        let gazette = try CommandRunner()
+        try EndToEndTests.importFixture(gazette)
+        let sink = try SmtpSink(directory: gazette.directory)
+        let result = try smtp(gazette, sink).run(["send-test", "--subscriber", "go@example.com", "--to", "editor@example.org", "--week", "2026-W48"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("sent a test copy of 2026-W48 for go@example.com to editor@example.org"))
+        #expect(try sink.deliveries() == ["editor@example.org": 1])
+        #expect(try gazette.run(["status", "--week", "2026-W48"]).stdout.contains("queued 0, sending 0, sent 0,"))
+        #expect(try gazette.run(["send-test", "--subscriber", "go@example.com", "--to", "not an address"]).status == 64)
+    }
+
     @Test func anUnreachableServerExits69AndMarksNothingSent() throws {
         var gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)

@@ -29,12 +29,7 @@ struct PreviewCommand: AsyncParsableCommand {
             let runtime = try await Runtime.start(global)
             let now = Date()
             let edition = try Arguments.edition(week, default: now)
-            guard let found = try runtime.database.subscriber(email: subscriber) else {
-                throw DeliveryError.unknownSubscriber(subscriber)
-            }
-            let factory = try await runtime.messageFactory()
-            let content = try runtime.database.editionContent(edition)
-            let prepared = try factory.prepare(content: content, subscriber: found, date: now)
+            let prepared = try await runtime.prepareMessage(for: subscriber, edition: edition, date: now)
             func body(_ format: Format) -> Data {
                 switch format {
                 case .eml: Data(prepared.bytes)

@@ -26,13 +26,8 @@ struct SendTestCommand: AsyncParsableCommand {
             let runtime = try await Runtime.start(global)
             let now = Date()
             let edition = try Arguments.edition(week, default: now)
-            guard let found = try runtime.database.subscriber(email: subscriber) else {
-                throw DeliveryError.unknownSubscriber(subscriber)
-            }
-            let factory = try await runtime.messageFactory()
-            let prepared = try factory.prepare(
-                content: try runtime.database.editionContent(edition), subscriber: found, date: now,
-                recipient: try EmailAddress(to))
+            let prepared = try await runtime.prepareMessage(
+                for: subscriber, edition: edition, date: now, recipient: try EmailAddress(to))
             let transport = try runtime.transport()
             // One message: blocking here is fine, no other work shares this thread.
             let session = try transport.openSession()
@@ -40,7 +35,7 @@ struct SendTestCommand: AsyncParsableCommand {
             let key = "test-\(prepared.key)-\(Int(now.timeIntervalSince1970))"
             switch try session.send(prepared.bytes, envelope: prepared.message.envelope, key: key) {
             case .accepted(let detail):
-                print("sent a test copy of \(edition) for \(found.email) to \(to) (\(detail))")
+                print("sent a test copy of \(edition) for \(subscriber) to \(to) (\(detail))")
             case .deferred(let code, let reply):
                 print("deferred by the server (\(code.map(String.init) ?? "no code")): \(reply)")
                 throw ExitCode(ExitStatus.temporaryFailure)

@@ -46,6 +46,14 @@ struct Runtime {
         return MessageFactory(templates: templates, sender: sender)
     }
 
+    /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).
+    /// - Parameter recipient: a test copy's address instead of the subscriber's.
+    func prepareMessage(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> PreparedMessage {
+        guard let subscriber = try database.subscriber(email: email) else { throw DeliveryError.unknownSubscriber(email) }
+        return try await messageFactory().prepare(
+            content: try database.editionContent(edition), subscriber: subscriber, date: date, recipient: recipient)
+    }
+
     /// SMTP when `GAZETTE_SMTP_URL` is set, the outbox directory otherwise.
     func transport() throws -> any MailTransport {
         guard let url = settings.smtpURL else { return OutboxTransport(directory: settings.outbox) }

@@ -31,6 +31,10 @@ public struct AppDatabase: Sendable {
         // The CLI, the daemon and the web server open the same file: wait for each other's writes.
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
+        // WAL with synchronous=NORMAL: every commit survives a crash or SIGKILL of the process (the kill
+        // suite checks it) without an fsync per message; only a power loss may undo the last commits, which
+        // then resends (never skips) those messages. FULL would fsync on every ledger row.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let existed = FileManager.default.fileExists(atPath: path)
         do {
             let pool = try DatabasePool(path: path, configuration: config)
