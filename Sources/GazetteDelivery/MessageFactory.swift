@@ -37,6 +37,8 @@ public struct MessageFactory: Sendable {
     public let templates: DigestTemplates
     public let sender: SenderProfile
     let composer = MessageComposer()
+    /// Rendered shells by digest: subscribers who see the same digest share one Mustache rendering.
+    let shells = ShellCache()
 
     public init(templates: DigestTemplates, sender: SenderProfile) {
         self.templates = templates
@@ -55,11 +57,18 @@ public struct MessageFactory: Sendable {
         let links = SubscriberLinks(
             baseURL: sender.baseURL, mailbox: sender.from.address.value, signer: sender.signer, subscriberID: id,
             email: subscriber.email)
-        let view = DigestView(
-            digest: digest, subscriber: subscriber, links: links,
-            sender: DigestView.Sender(listName: sender.listName, postalAddress: sender.postalAddress))
+        let personal = DigestView.Personalization(subscriber: subscriber, links: links)
         let rendered: RenderedDigest
-        do { rendered = try templates.render(view) } catch { throw .template(error) }
+        do {
+            let shell = try shells.shell(for: digest) { () throws(TemplateError) -> DigestShell in
+                try templates.renderShell(DigestView(
+                    digest: digest, personal: personal,
+                    sender: DigestView.Sender(listName: sender.listName, postalAddress: sender.postalAddress)))
+            }
+            rendered = shell.fill(personal)
+        } catch {
+            throw .template(error)
+        }
         let edition = content.edition.description
         let domain = sender.from.address.domain
         let message = OutgoingMessage(

@@ -64,10 +64,26 @@ public struct DigestTemplates: Sendable {
 
     /// Renders the three parts; the text part is wrapped at 72 columns.
     public func render(_ view: DigestView) throws(TemplateError) -> RenderedDigest {
+        let (subject, text, html) = try renderRaw(view)
+        return DigestTemplates.finish(subject: subject, text: text, html: html)
+    }
+
+    /// Renders the parts everyone with this digest shares once; `fill` then adds each subscriber.
+    public func renderShell(_ view: DigestView) throws(TemplateError) -> DigestShell {
+        let (subject, text, html) = try renderRaw(view.with(DigestShell.markers))
+        return DigestShell(subject: subject, text: text, html: html)
+    }
+
+    private func renderRaw(_ view: DigestView) throws(TemplateError) -> (String, String, String) {
         guard let subject = library.render(view, withTemplate: "subject.txt") else { throw .renderFailed(name: "subject.txt") }
         guard let text = library.render(view, withTemplate: "digest.txt") else { throw .renderFailed(name: "digest.txt") }
         guard let html = library.render(view, withTemplate: "digest.html") else { throw .renderFailed(name: "digest.html") }
-        return RenderedDigest(
+        return (subject, text, html)
+    }
+
+    /// The subject on one line, the text wrapped at 72 columns and ending in one line break.
+    static func finish(subject: String, text: String, html: String) -> RenderedDigest {
+        RenderedDigest(
             subject: subject.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces),
             text: TextWrapper.wrap(text, width: 72).trimmingTrailingNewlines() + "\n",
             html: html)

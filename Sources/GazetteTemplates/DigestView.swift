@@ -20,19 +20,65 @@ public struct DigestView: Sendable, MustacheParent {
     typealias Fields = [String: any Sendable]
     let fields: Fields
 
+    /// The same view with other personal values (the rest is shared by everyone who sees this digest).
+    public func with(_ personal: Personalization) -> DigestView {
+        var copy = fields
+        for (name, value) in zip(Personalization.fieldNames, personal.values) { copy[name] = value }
+        return DigestView(fields: copy, personal: personal)
+    }
+
+    private init(fields: Fields, personal: Personalization) {
+        self.fields = fields
+        self.personal = personal
+    }
+
     public func child(named name: String) -> Any? { fields[name] }
 
     /// The view's value for `name`, for tests and for code that needs a formatted figure.
     public subscript(name: String) -> (any Sendable)? { fields[name] }
 
+    /// What differs between two subscribers who see the same digest.
+    public struct Personalization: Sendable, Equatable {
+        public var greetingName: String
+        public var email: String
+        public var unsubscribeURL: String
+        public var preferencesURL: String
+
+        public init(subscriber: Subscriber, links: SubscriberLinks) {
+            let firstName = subscriber.name.split(separator: " ").first.map(String.init) ?? ""
+            greetingName = firstName.isEmpty ? "there" : firstName
+            email = subscriber.email
+            unsubscribeURL = links.unsubscribe
+            preferencesURL = links.preferences
+        }
+
+        public init(greetingName: String, email: String, unsubscribeURL: String, preferencesURL: String) {
+            self.greetingName = greetingName
+            self.email = email
+            self.unsubscribeURL = unsubscribeURL
+            self.preferencesURL = preferencesURL
+        }
+
+        static let fieldNames = ["greetingName", "email", "unsubscribeURL", "preferencesURL"]
+
+        var values: [String] { [greetingName, email, unsubscribeURL, preferencesURL] }
+    }
+
+    /// The personal values this view was built with.
+    public let personal: Personalization
+
     public init(digest: Digest, subscriber: Subscriber, links: SubscriberLinks, sender: Sender) {
+        self.init(digest: digest, personal: Personalization(subscriber: subscriber, links: links), sender: sender)
+    }
+
+    public init(digest: Digest, personal: Personalization, sender: Sender) {
+        self.personal = personal
         let content = digest.content
         var f = Fields()
         f["listName"] = sender.listName
         f["edition"] = digest.edition.description
         f["weekRange"] = Formatting.weekRange(digest.edition)
-        let firstName = subscriber.name.split(separator: " ").first.map(String.init) ?? ""
-        f["greetingName"] = firstName.isEmpty ? "there" : firstName
+        f["greetingName"] = personal.greetingName
         let headline =
             digest.matchingCount == 0
             ? "No new openings matched your preferences"
@@ -93,9 +139,9 @@ public struct DigestView: Sendable, MustacheParent {
         f["hasCertifications"] = !certifications.isEmpty
         if let first = digest.certifications.first { teaser.append("featured: \(first.name)") }
         f["preheader"] = teaser.joined(separator: " · ")
-        f["email"] = subscriber.email
-        f["unsubscribeURL"] = links.unsubscribe
-        f["preferencesURL"] = links.preferences
+        f["email"] = personal.email
+        f["unsubscribeURL"] = personal.unsubscribeURL
+        f["preferencesURL"] = personal.preferencesURL
         f["postalAddress"] = sender.postalAddress
         fields = f
     }

@@ -3,6 +3,7 @@ import GazetteCore
 import GazetteDelivery
 import GazetteMail
 import GazetteStore
+import GazetteTemplates
 import Testing
 
 struct SendRunTests {
@@ -168,5 +169,24 @@ struct MessageFactoryTests {
         #expect(preview.message.messageID.hasPrefix("gazette.2026-W48.") && preview.message.messageID.hasSuffix("@example.com"))
         // Deterministic per (edition, subscriber): a second build gives the same Message-ID.
         #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.messageID == preview.message.messageID)
+    }
+
+    @Test func renderedDigestsAreSharedButNeverOutliveTheirData() async throws {
+        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster)
+        let early = try #require(try harness.database.subscriber(email: "early@example.com"))
+        let utc = try #require(try harness.database.subscriber(email: "utc@example.com"))
+        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let first = try harness.factory.prepare(content: content, subscriber: early, date: Date())
+        let second = try harness.factory.prepare(content: content, subscriber: utc, date: Date())
+        // Same digest, each with their own greeting and links.
+        #expect(first.rendered.text.contains("Hi Early,") && second.rendered.text.contains("Hi Utc,"))
+        #expect(first.message.unsubscribeURIs != second.message.unsubscribeURIs)
+        // The feed changes; the next computation of the edition shows it.
+        var renamed = try #require(content.newOpenings.first)
+        renamed.title = "Renamed Go Engineer"
+        try harness.database.upsertOpenings([renamed])
+        let fresh = try harness.factory.prepare(
+            content: try harness.database.editionContent(DeliveryHarness.edition), subscriber: early, date: Date())
+        #expect(fresh.rendered.text.contains("Renamed Go Engineer at Grid"))
     }
 }

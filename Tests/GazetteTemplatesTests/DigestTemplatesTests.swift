@@ -144,3 +144,40 @@ struct TextWrapperTests {
         #expect(TextWrapper.wrap("see \(url) now", width: 72) == "see\n\(url)\nnow")
     }
 }
+
+struct DigestShellTests {
+    @Test(arguments: [
+        ("Zoë <Müller>", "zoe@example.org"),
+        ("O'Brien & \"Sons\"", "o.brien@example.com"),
+        ("山田 太郎 🐍", "taro@example.jp"),
+        ("", "x@example.com"),
+    ])
+    func fillingAShellGivesExactlyTheDirectRendering(name: String, email: String) async throws {
+        let templates = try await DigestTemplates(directory: SampleDigest.templates)
+        let shared = SampleDigest.view()
+        let shell = try templates.renderShell(shared)
+        let subscriber = Subscriber(id: 7, email: email, name: name)
+        let links = SubscriberLinks(
+            unsubscribe: "https://news.example.com/unsubscribe/7.u.a&b", preferences: "https://news.example.com/preferences/7.p.sig",
+            unsubscribeMailto: "mailto:x@example.com")
+        let personal = DigestView.Personalization(subscriber: subscriber, links: links)
+        let direct = try templates.render(SampleDigest.view().with(personal))
+        #expect(shell.fill(personal) == direct)
+    }
+
+    @Test func markersInRawAndEscapedPositionsAreBothFilled() async throws {
+        let dir = NSTemporaryDirectory() + "gazette-shell-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "{{% CONTENT_TYPE: TEXT}}\nHi {{greetingName}}\n".write(toFile: "\(dir)/subject.txt.mustache", atomically: true, encoding: .utf8)
+        try "{{% CONTENT_TYPE: TEXT}}\n{{email}} {{unsubscribeURL}}\n".write(toFile: "\(dir)/digest.txt.mustache", atomically: true, encoding: .utf8)
+        try "<p>{{greetingName}} / {{{greetingName}}} / {{preferencesURL}}</p>\n".write(toFile: "\(dir)/digest.html.mustache", atomically: true, encoding: .utf8)
+        let templates = try await DigestTemplates(directory: dir)
+        let personal = DigestView.Personalization(
+            subscriber: Subscriber(id: 1, email: "a@example.com", name: "A&B <c>"),
+            links: SubscriberLinks(unsubscribe: "https://x/u?a=1&b=2", preferences: "https://x/p", unsubscribeMailto: "mailto:a@x.y"))
+        let filled = try templates.renderShell(SampleDigest.view()).fill(personal)
+        #expect(filled.subject == "Hi A&B")
+        #expect(filled.text == "a@example.com https://x/u?a=1&b=2\n")
+        #expect(filled.html == "<p>A&amp;B / A&B / https://x/p</p>\n")
+    }
+}

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Everything an edition shows that does not depend on who reads it, computed once per edition.
 ///
 /// Each subscriber's `Digest` is then a cheap filter over `newOpenings` and `salaryChanges`.
@@ -20,6 +22,9 @@ public struct EditionContent: Sendable {
     }
 
     public let edition: Edition
+    /// Distinguishes one computation of the content from another (data may be re-imported between two),
+    /// so caches of rendered digests never outlive the data they were rendered from.
+    public let computation = UUID()
     /// Posted during W−1 and still open when W starts, in a stable order (newest first).
     public let newOpenings: [Opening]
     /// Open when W starts, whenever posted.
