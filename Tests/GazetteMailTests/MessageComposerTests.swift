@@ -15,6 +15,14 @@ struct QuotedPrintableTests {
         #expect(encoded(".\n.hidden\nFrom here\nnot From\n") == "=2E\r\n=2Ehidden\r\n=46rom here\r\nnot From\r\n")
     }
 
+    @Test func protectsDotsAndFromAfterASoftBreakToo() {
+        for tail in [".b", "From x"] {
+            let lines = encoded(String(repeating: "a", count: 75) + tail + "\n").components(separatedBy: "\r\n")
+            #expect(lines.allSatisfy { !$0.hasPrefix(".") && !$0.hasPrefix("From ") }, "\(lines)")
+            #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+        }
+    }
+
     @Test func keepsLinesWithin76CharactersWithSoftBreaks() {
         let long = String(repeating: "é", count: 200) + " " + String(repeating: "x", count: 300)
         let lines = encoded(long + "\n").components(separatedBy: "\r\n")

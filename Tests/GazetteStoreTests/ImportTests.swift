@@ -75,6 +75,19 @@ struct OpeningImportTests {
         #expect(issues.map(\.description) == ["\(path):4: unknown: unknown field", "\(path):5: not a JSON object"])
     }
 
+    @Test func jsonLinesWithCRLFLineEndsReadLikeLF() throws {
+        let dir = try TemporaryDirectory()
+        let row = #"{"source":"lever","id":"ID","company":"Grid","title":"Engineer","level":"senior","stack":"Go","location":"Remote","remote":true,"url":"https://jobs.example.com/1","posted_at":"2026-11-17T10:30:00Z"}"#
+        let text = [row.replacingOccurrences(of: "ID", with: "1"), "not json", row.replacingOccurrences(of: "ID", with: "3")]
+        let lf = try dir.file("lf.jsonl", text.joined(separator: "\n") + "\n")
+        let crlf = try dir.file("crlf.jsonl", text.joined(separator: "\r\n") + "\r\n")
+        for path in [lf, crlf] {
+            let (rows, issues) = FeedParser.openings(path: path)
+            #expect(rows.map(\.id) == ["1", "3"])
+            #expect(issues.map(\.description) == ["\(path):2: not a JSON object"])
+        }
+    }
+
     @Test func refusesBadHeadersAndEncodings() throws {
         let dir = try TemporaryDirectory()
         let missing = try dir.file("missing.csv", "source,id,company\nlever,1,Grid\n")

@@ -30,18 +30,22 @@ public enum QuotedPrintable {
     private static func encodeLine(_ line: [UInt8], into out: inout [UInt8]) {
         var column = 0
         let fromPrefix: [UInt8] = Array("From ".utf8)
-        for (index, byte) in line.enumerated() {
+        for index in line.indices {
+            let byte = line[index]
             let isLast = index == line.count - 1
+            // At the start of an output line (the first, or after a soft break) a "." would meet SMTP
+            // dot-stuffing and "From " mbox quoting: encode them there.
+            let atLineStart = column == 0
             let literal: Bool
             switch byte {
             case 32, 9: literal = !isLast  // whitespace before a line break must be encoded
             case 61: literal = false  // "="
-            case 46: literal = index != 0  // a leading "." would meet SMTP dot-stuffing
-            case 70: literal = !(index == 0 && line.starts(with: fromPrefix))  // "From " at line start
+            case 46: literal = !atLineStart  // "."
+            case 70: literal = !(atLineStart && line[index...].starts(with: fromPrefix))  // "F" of "From "
             case 33...126: literal = true
             default: literal = false
             }
-            let width = literal ? 1 : 3
+            var width = literal ? 1 : 3
             // Keep room for the soft break "=" unless this is the last character of the line.
             let limit = isLast ? maxLineLength : maxLineLength - 1
             if column + width > limit {
@@ -49,8 +53,12 @@ public enum QuotedPrintable {
                 out.append(13)
                 out.append(10)
                 column = 0
+                // The character now starts a line: it may need the protection above after all.
+                if literal && (byte == 46 || (byte == 70 && line[index...].starts(with: fromPrefix))) {
+                    width = 3
+                }
             }
-            if literal {
+            if width == 1 {
                 out.append(byte)
             } else {
                 out.append(61)

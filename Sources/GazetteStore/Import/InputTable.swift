@@ -68,7 +68,9 @@ struct InputTable {
         guard let text = decode(path: path, data: data, issues: &issues) else { return nil }
         var rows: [Row] = []
         let decoder = JSONDecoder()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on it too, or a CRLF file reads as one line.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
             var content = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if lineNumber == 1 && content.hasPrefix("\u{FEFF}") { content.removeFirst() }
