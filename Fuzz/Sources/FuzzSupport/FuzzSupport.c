@@ -1,0 +1,2 @@
+// Empty: SwiftPM needs a source file for the target that publishes include/FuzzSupport.h.
+#include "FuzzSupport.h"
