@@ -7,7 +7,6 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
     /// The edition's week ended more than the grace period ago: its digest would be last week's news.
     case editionClosed(edition: String, closedAt: String)
     case unknownSubscriber(String)
-    case invalidSender(String)
     case store(StoreError)
     case mail(MailError)
     case template(TemplateError)
@@ -28,7 +27,6 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
         case .editionClosed(let edition, let closedAt):
             "edition \(edition) closed at \(closedAt) (its week plus the grace period); it is not sent any more"
         case .unknownSubscriber(let email): "no subscriber with address \(email)"
-        case .invalidSender(let detail): "invalid sender: \(detail)"
         case .store(let error): error.description
         case .mail(let error): error.description
         case .template(let error): error.description

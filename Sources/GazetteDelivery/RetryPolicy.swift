@@ -6,6 +6,8 @@ public struct RetryPolicy: Sendable {
     public var firstDelay: TimeInterval = 5 * 60
     public var maximumDelay: TimeInterval = 4 * 3600
     public var maximumAttempts = 8
+    /// Permanent refusals (5xx) after which an address is suppressed: mailing it again hurts the sender's reputation.
+    public var hardFailuresBeforeSuppression = 2
 
     public init() {}
 

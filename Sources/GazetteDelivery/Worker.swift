@@ -99,6 +99,12 @@ struct Worker: Sendable {
             try database.recordFailed(deliveryID: ticket.id, code: code, reply: reply, now: Date())
             await tally.record { $0.failed += 1 }
             run.logger.notice("rejected", metadata: logMetadata.merging(["smtp.code": "\(code)"]) { $1 })
+            let hardFailures = try database.hardFailureCount(subscriberID: subscriber.id!)
+            if hardFailures >= run.retry.hardFailuresBeforeSuppression {
+                try database.suppress(
+                    email: subscriber.email, reason: "\(hardFailures) permanent failures; last: \(reply)", now: Date())
+                run.logger.warning("address suppressed after repeated permanent failures", metadata: logMetadata)
+            }
         }
     }
 }

@@ -42,7 +42,9 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `FILE:LINE: field: message`; a problem with the file as a whole (line 0) has no line number.
     public var description: String {
-        if let field { "\(file):\(line): \(field): \(message)" } else { "\(file):\(line): \(message)" }
+        let place = line > 0 ? "\(file):\(line)" : file
+        if let field { return "\(place): \(field): \(message)" } else { return "\(place): \(message)" }
     }
 }

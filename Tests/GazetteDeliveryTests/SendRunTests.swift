@@ -72,6 +72,24 @@ struct SendRunTests {
         #expect(problems.first?.row.lastReply == "550 5.1.1 no such user")
     }
 
+    @Test func repeatedPermanentFailuresSuppressTheAddress() async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let rejecting = ScriptedTransport { recipient in
+            recipient == "utc@example.com" ? .success(.rejected(code: 550, reply: "550 5.1.1 no such user")) : .success(.accepted(detail: "250"))
+        }
+        func send(_ edition: String, at moment: String) async throws -> SendSummary {
+            var options = SendOptions(edition: Edition(edition)!, now: DeliveryHarness.at(moment))
+            options.ignoreSchedule = true
+            return try await harness.run(rejecting).run(options)
+        }
+        _ = try await send("2026-W48", at: "2026-11-23T09:30:00Z")
+        #expect(try !harness.database.isSuppressed(email: "utc@example.com"))  // one bounce can be a fluke
+        _ = try await send("2026-W49", at: "2026-11-30T09:30:00Z")
+        #expect(try harness.database.isSuppressed(email: "UTC@example.com"))
+        let third = try await send("2026-W50", at: "2026-12-07T09:30:00Z")
+        #expect((third.sent, third.failed, third.skipped) == (2, 0, 1))
+    }
+
     @Test func anUnavailableServerStopsTheRunAndMarksNothingSent() async throws {
         let harness = try await DeliveryHarness(subscribers: Self.roster)
         let down = ScriptedTransport { _ in .failure(.serverUnavailable("connection refused")) }

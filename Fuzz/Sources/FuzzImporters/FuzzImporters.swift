@@ -58,7 +58,8 @@ private func checkIssues(_ issues: [ImportIssue], path: String, content: [UInt8]
         if issue.line > lineBreaks + 1 {
             violation("an issue names a line beyond the end of the file (\(lineBreaks) line breaks)", path, issue.description)
         }
-        if !issue.description.hasPrefix("\(path):\(issue.line):") {
+        // A problem with the file as a whole (line 0) names the file alone.
+        if !issue.description.hasPrefix(issue.line > 0 ? "\(path):\(issue.line):" : "\(path): ") {
             violation("an issue does not start with PATH:LINE:", path, issue.description)
         }
     }

@@ -30,7 +30,6 @@ enum ExitStatus {
             switch error {
             case .editionClosed: return usage
             case .unknownSubscriber: return dataError
-            case .invalidSender: return usage
             case .store(let store): return code(for: store)
             case .mail(let mail): return code(for: mail)
             case .template: return failure

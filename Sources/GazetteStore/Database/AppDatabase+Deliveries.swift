@@ -183,6 +183,16 @@ extension AppDatabase {
         }
     }
 
+    /// How many messages to this subscriber were refused for good (5xx), over all editions.
+    public func hardFailureCount(subscriberID: Int64) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM delivery WHERE subscriberId = ? AND state = 'failed' AND lastCode BETWEEN 500 AND 599",
+                arguments: [subscriberID]) ?? 0
+        }
+    }
+
     /// Whether any run has recorded anything for this edition.
     public func hasDeliveries(edition: Edition) throws -> Bool {
         try read { db in
