@@ -30,7 +30,7 @@ public struct DigestShell: Sendable {
     /// The digest for one subscriber: exactly what rendering the templates with their values gives.
     public func fill(_ personal: DigestView.Personalization) -> RenderedDigest {
         let values = personal.values
-        let escapedValues = values.map(DigestShell.htmlEscape)
+        let escapedValues = values.map(HTMLText.escape)
         func join(_ pieces: [Piece]) -> String {
             var result = ""
             for piece in pieces {
@@ -60,22 +60,5 @@ public struct DigestShell: Sendable {
         }
         pieces.append(.literal(String(rest)))
         return pieces
-    }
-
-    /// The escaping swift-mustache applies to `{{value}}` in HTML.
-    static func htmlEscape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }

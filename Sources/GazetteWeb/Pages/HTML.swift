@@ -1,20 +1,8 @@
+import GazetteTemplates
+
 /// The small HTML toolkit of the web pages: every piece of data goes through `escape`.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A whole page: static layout around `body` (already escaped by its builder).
     static func page(title: String, body: String) -> String {
