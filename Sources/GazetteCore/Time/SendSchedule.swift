@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// When a subscriber's copy of an edition becomes due, and until when an edition may still be sent.
 public struct SendSchedule: Sendable {
@@ -32,8 +33,17 @@ public struct SendSchedule: Sendable {
     }
 
     public func dueDate(for subscriber: Subscriber, edition: Edition) -> Date {
-        let zone = TimeZone(identifier: subscriber.timeZone) ?? TimeZone(identifier: "UTC")!
-        return dueDate(edition: edition, day: subscriber.sendDay, hour: subscriber.sendHour, timeZone: zone)
+        dueDate(edition: edition, day: subscriber.sendDay, hour: subscriber.sendHour, timeZone: SendSchedule.zone(subscriber.timeZone))
+    }
+
+    /// Zones by identifier: a run looks up the same few zones for every subscriber of the list.
+    private static let zones = Mutex<[String: TimeZone]>([:])
+
+    static func zone(_ identifier: String) -> TimeZone {
+        if let zone = zones.withLock({ $0[identifier] }) { return zone }
+        let zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
+        zones.withLock { $0[identifier] = zone }
+        return zone
     }
 
     /// Which edition a plain run (no `--week`) sends to this subscriber at `now`: the latest one whose
