@@ -23,7 +23,7 @@ public struct DigestShell: Sendable {
 
     init(subject: String, text: String, html: String) {
         self.subject = DigestShell.pieces(subject)
-        self.text = DigestShell.pieces(text)
+        self.text = DigestShell.pieces(DigestShell.prewrap(text))
         self.html = DigestShell.pieces(html)
     }
 
@@ -42,6 +42,14 @@ public struct DigestShell: Sendable {
             return result
         }
         return DigestTemplates.finish(subject: join(subject), text: join(text), html: join(html))
+    }
+
+    /// Wraps now the lines that hold no personal value, so filling rewraps only the few that do. Wrapping
+    /// is idempotent (a wrapped line is short, or one unbreakable word), so the final wrap leaves these alone.
+    static func prewrap(_ text: String) -> String {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { $0.contains("\u{0}") ? String($0) : TextWrapper.wrap(String($0), width: TextWrapper.digestWidth) }
+            .joined(separator: "\n")
     }
 
     /// Splits rendered output at the markers.

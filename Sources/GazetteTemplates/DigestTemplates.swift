@@ -85,7 +85,7 @@ public struct DigestTemplates: Sendable {
     static func finish(subject: String, text: String, html: String) -> RenderedDigest {
         RenderedDigest(
             subject: subject.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces),
-            text: TextWrapper.wrap(text, width: 72).trimmingTrailingNewlines() + "\n",
+            text: TextWrapper.wrap(text, width: TextWrapper.digestWidth).trimmingTrailingNewlines() + "\n",
             html: html)
     }
 }

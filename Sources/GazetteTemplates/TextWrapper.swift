@@ -1,11 +1,15 @@
 /// Wraps plain text at a column, keeping list indentation and never breaking a word (a URL longer
 /// than the width stays whole on its own line).
 public enum TextWrapper {
+    /// The width of the digest's text part.
+    public static let digestWidth = 72
+
     public static func wrap(_ text: String, width: Int) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count + 64)
         var first = true
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character: a template saved with CRLF line ends must split the same way.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             if !first { output.append("\n") }
             first = false
             var end = line.endIndex

@@ -139,6 +139,10 @@ struct TextWrapperTests {
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  word") })
     }
 
+    @Test func treatsCRLFLikeLF() {
+        #expect(TextWrapper.wrap("one \r\ntwo\r\n", width: 72) == "one\ntwo\n")
+    }
+
     @Test func keepsLongURLsWhole() {
         let url = "https://example.com/" + String(repeating: "a", count: 100)
         #expect(TextWrapper.wrap("see \(url) now", width: 72) == "see\n\(url)\nnow")
