@@ -14,7 +14,8 @@ concurrency=${2:-4}
 swift build -c release --product gazette >/dev/null
 gazette="$PWD/.build/release/gazette"
 work=$(mktemp -d)
-trap 'pkill -f "smtp-sink.*$work" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+sinks=()
+trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench \
        GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
 
@@ -34,8 +35,11 @@ PY
 "$gazette" subscribers import "$work/roster.csv" >/dev/null
 
 start_sink() {  # $1 = port
+    if (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null; then echo "port $1 is already in use" >&2; exit 1; fi
     mkdir -p "$work/sink-$1"
     smtp-sink -u nobody -c 127.0.0.1:"$1" 512 > "$work/sink-$1/log" 2>&1 &
+    sinks+=($!)
+    disown
     for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.05; done
     echo "smtp-sink did not start" >&2; exit 1
 }
