@@ -16,12 +16,8 @@ enum ExitStatus {
     /// Prints the error the way an operator reads it and returns the matching exit code.
     static func report(_ error: any Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
-        FileHandle.standardError.write(Data("gazette: \(describe(error))\n".utf8))
+        FileHandle.standardError.write(Data("gazette: \(error)\n".utf8))
         return ExitCode(code(for: error))
-    }
-
-    static func describe(_ error: any Error) -> String {
-        String(describing: error)
     }
 
     static func code(for error: any Error) -> Int32 {

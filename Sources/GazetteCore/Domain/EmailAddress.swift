@@ -18,8 +18,6 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     public var localPart: Substring { value[..<value.lastIndex(of: "@")!] }
     public var domain: Substring { value[value.index(after: value.lastIndex(of: "@")!)...] }
 
-    /// `a***@example.com`: enough for a log line, not enough to harvest.
-    public var masked: String { "\(localPart.prefix(1))***@\(domain)" }
 
     /// Why `text` is not acceptable, or nil when it is.
     public static func problem(with text: String) -> String? {
