@@ -13,6 +13,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gazette", targets: ["GazetteCLI"]),
+        // For the in-process benchmarks in Benchmarks/ (a package of their own): the engine without the CLI and web.
+        .library(
+            name: "GazetteEngine",
+            targets: ["GazetteCore", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
