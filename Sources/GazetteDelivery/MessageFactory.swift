@@ -21,7 +21,18 @@ public struct SenderProfile: Sendable {
     public var listName: String { from.name ?? "Gazette" }
 }
 
-/// A message ready for the transport, with the digest it was built from.
+/// A message ready for the transport: what the send path needs.
+public struct ComposedMessage: Sendable {
+    public var digest: Digest
+    public var head: MessageHead
+    public var bytes: [UInt8]
+    /// File-name-safe name: `2026-W48-000012`.
+    public var key: String
+
+    public var envelope: Envelope { head.envelope }
+}
+
+/// A message with its rendered parts besides, for previews: the same bytes as `ComposedMessage`.
 public struct PreparedMessage: Sendable {
     public var digest: Digest
     public var rendered: RenderedDigest
@@ -37,7 +48,8 @@ public struct MessageFactory: Sendable {
     public let templates: DigestTemplates
     public let sender: SenderProfile
     let composer = MessageComposer()
-    /// Rendered shells by digest: subscribers who see the same digest share one Mustache rendering.
+    /// Encoded shells by preferences and digest: subscribers who see the same digest share one
+    /// Mustache rendering and one encoding of everything but their own name, address and links.
     let shells = ShellCache()
 
     public init(templates: DigestTemplates, sender: SenderProfile) {
@@ -45,46 +57,72 @@ public struct MessageFactory: Sendable {
         self.sender = sender
     }
 
+    /// The message for `send`.
+    public func compose(
+        content: EditionContent, subscriber: Subscriber, date: Date
+    ) throws(DeliveryError) -> ComposedMessage {
+        try build(content: content, subscriber: subscriber, date: date, recipient: nil).message
+    }
+
+    /// The message with its rendered parts, for previews and test copies.
     /// - Parameter recipient: where to send it; the subscriber's own address unless this is a test copy,
     ///   which gets a Message-ID of its own so that it can never be mistaken for (or deduplicated with) the real one.
     public func prepare(
         content: EditionContent, subscriber: Subscriber, date: Date, recipient: EmailAddress? = nil
     ) throws(DeliveryError) -> PreparedMessage {
+        let (composed, shell, personal) = try build(content: content, subscriber: subscriber, date: date, recipient: recipient)
+        let rendered = shell.digest.fill(personal)
+        let head = composed.head
+        return PreparedMessage(
+            digest: composed.digest, rendered: rendered,
+            message: OutgoingMessage(
+                from: head.from, to: head.to, subject: head.subject, date: head.date, messageID: head.messageID,
+                unsubscribeURIs: head.unsubscribeURIs, listID: head.listID, text: rendered.text, html: rendered.html),
+            bytes: composed.bytes, key: composed.key)
+    }
+
+    private func build(
+        content: EditionContent, subscriber: Subscriber, date: Date, recipient: EmailAddress?
+    ) throws(DeliveryError) -> (message: ComposedMessage, shell: MessageShell, personal: DigestView.Personalization) {
         guard let id = subscriber.id else { throw .unknownSubscriber(subscriber.email) }
         let address: EmailAddress
         do { address = try recipient ?? EmailAddress(subscriber.email) } catch { throw .unknownSubscriber(subscriber.email) }
-        let digest = Digest(content: content, preferences: subscriber.preferences)
         let links = SubscriberLinks(
             baseURL: sender.baseURL, mailbox: sender.from.address.value, signer: sender.signer, subscriberID: id,
             email: subscriber.email)
         let personal = DigestView.Personalization(subscriber: subscriber, links: links)
-        let rendered: RenderedDigest
+        let entry: (digest: Digest, shell: MessageShell)
         do {
-            let shell = try shells.shell(for: digest) { () throws(TemplateError) -> DigestShell in
+            entry = try shells.entry(content: content, preferences: subscriber.preferences) { digest throws(TemplateError) in
                 try templates.renderShell(DigestView(
                     digest: digest, personal: personal,
                     sender: DigestView.Sender(listName: sender.listName, postalAddress: sender.postalAddress)))
             }
-            rendered = shell.fill(personal)
         } catch {
             throw .template(error)
         }
+        let shell = entry.shell
+        let values = DigestShell.Values(personal)
         let edition = content.edition.description
         let domain = sender.from.address.domain
-        let message = OutgoingMessage(
+        let head = MessageHead(
             from: sender.from,
             to: Mailbox(name: subscriber.name.isEmpty ? nil : subscriber.name, address: address),
-            subject: rendered.subject,
+            subject: shell.subject(values),
             date: date,
             messageID: recipient == nil
                 ? "gazette.\(edition).\(sender.signer.opaqueID("\(edition)/\(subscriber.email.lowercased())"))@\(domain)"
                 : "gazette.test.\(edition).\(UUID().uuidString.lowercased())@\(domain)",
             unsubscribeURIs: [links.unsubscribe, links.unsubscribeMailto],
-            listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>",
-            text: rendered.text,
-            html: rendered.html)
-        return PreparedMessage(
-            digest: digest, rendered: rendered, message: message, bytes: composer.compose(message),
-            key: "\(edition)-\(String(format: "%06lld", id))")
+            listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>")
+        let bytes = composer.compose(head, sizeHint: shell.byteCount / 2) { part, out in
+            switch part {
+            case .text: shell.writeText(values, into: &out)
+            case .html: shell.writeHTML(values, into: &out)
+            }
+        }
+        let number = String(id)
+        let key = "\(edition)-" + String(repeating: "0", count: max(0, 6 - number.count)) + number
+        return (ComposedMessage(digest: entry.digest, head: head, bytes: bytes, key: key), shell, personal)
     }
 }

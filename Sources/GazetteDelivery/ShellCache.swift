@@ -3,37 +3,67 @@ import GazetteCore
 import GazetteTemplates
 import Synchronization
 
-/// Shells keyed by what makes two digests of an edition differ: the openings shown, how many matched
+/// Encoded shells, found by the subscriber's preferences (equal preferences give an equal digest) or,
+/// failing that, by what makes two digests of an edition differ: the openings shown, how many matched
 /// and the salary groups followed (everything else in an edition is the same for all).
+///
+/// Bounded in bytes, not entries: a list with very varied preferences must not grow the run's memory
+/// with its size. When full, the cache starts over (rendering a shell again costs about a millisecond).
 final class ShellCache: Sendable {
-    /// About 17 KB a shell: a thousand preference combinations stay well inside a small machine's memory.
-    static let capacity = 1024
+    static let byteBudget = 24 << 20
+
     private struct State {
         var computation: UUID?
-        var entries: [String: DigestShell] = [:]
+        var byPreferences: [Preferences: (digest: Digest, shell: MessageShell)] = [:]
+        var byDigest: [String: MessageShell] = [:]
+        var bytes = 0
+
+        mutating func reset(_ computation: UUID) {
+            self.computation = computation
+            byPreferences.removeAll()
+            byDigest.removeAll()
+            bytes = 0
+        }
     }
+
     private let state = Mutex(State())
 
-    /// The shell for this digest, rendering it on first use. Shells of another computation of the edition
-    /// content (the daemon's next pass, another edition) are dropped: the data may have changed.
-    func shell(for digest: Digest, render: () throws(TemplateError) -> DigestShell) throws(TemplateError) -> DigestShell {
-        let key = ShellCache.key(digest)
-        let computation = digest.content.computation
-        let cached = state.withLock { state -> DigestShell? in
-            if state.computation != computation {
-                state.computation = computation
-                state.entries.removeAll()
-            }
-            return state.entries[key]
+    /// The digest for these preferences and its shell, rendering the shell on first use. Entries of
+    /// another computation of the edition content (the daemon's next pass, another edition) are
+    /// dropped: the data may have changed.
+    func entry(
+        content: EditionContent, preferences: Preferences, render: (Digest) throws(TemplateError) -> DigestShell
+    ) throws(TemplateError) -> (digest: Digest, shell: MessageShell) {
+        let computation = content.computation
+        if let cached = state.withLock({ state -> (digest: Digest, shell: MessageShell)? in
+            if state.computation != computation { state.reset(computation) }
+            return state.byPreferences[preferences]
+        }) {
+            return cached
         }
-        if let cached { return cached }
-        let shell = try render()
+        let digest = Digest(content: content, preferences: preferences)
+        let key = ShellCache.key(digest)
+        let shell: MessageShell
+        if let known = state.withLock({ $0.computation == computation ? $0.byDigest[key] : nil }) {
+            shell = known
+        } else {
+            shell = MessageShell(try render(digest))
+        }
+        // A preferences entry holds the digest's few openings besides the shared shell.
+        let entryBytes = 256 * (digest.openings.count + digest.salaryChanges.count + 1)
         state.withLock { state in
             guard state.computation == computation else { return }
-            if state.entries.count >= ShellCache.capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = shell
+            if state.bytes + entryBytes + (state.byDigest[key] == nil ? shell.byteCount : 0) > ShellCache.byteBudget {
+                state.reset(computation)
+            }
+            if state.byDigest[key] == nil {
+                state.byDigest[key] = shell
+                state.bytes += shell.byteCount
+            }
+            state.byPreferences[preferences] = (digest, shell)
+            state.bytes += entryBytes
         }
-        return shell
+        return (digest, shell)
     }
 
     static func key(_ digest: Digest) -> String {

@@ -37,8 +37,15 @@ actor TicketSource {
         self.tokens = min(1, rate ?? 1)
     }
 
+    /// Up to `count` rows to send; none when there is nothing left (or the run is stopping).
+    func next(upTo count: Int) async throws -> [DeliveryTicket] {
+        var tickets: [DeliveryTicket] = []
+        while tickets.count < count, let ticket = try await next() { tickets.append(ticket) }
+        return tickets
+    }
+
     /// The next row to send, or nil when there is nothing left (or the run is stopping).
-    func next() async throws -> DeliveryTicket? {
+    private func next() async throws -> DeliveryTicket? {
         if stopped || Task.isCancelled { return nil }
         if let limit, handedOut >= limit { return nil }
         if buffer.isEmpty && !exhausted {
@@ -82,7 +89,7 @@ actor TicketSource {
 
 /// Counts outcomes and reports progress.
 actor Tally {
-    struct Counts {
+    struct Counts: Sendable {
         var sent = 0
         var deferred = 0
         var failed = 0
@@ -99,8 +106,11 @@ actor Tally {
         self.progress = progress
     }
 
-    func record(_ change: (inout Counts) -> Void) {
-        change(&counts)
+    func add(_ more: Counts) {
+        counts.sent += more.sent
+        counts.deferred += more.deferred
+        counts.failed += more.failed
+        counts.skipped += more.skipped
         progress?(SendProgress(
             done: counts.done, total: max(total, counts.done), sent: counts.sent, deferred: counts.deferred,
             failed: counts.failed, skipped: counts.skipped))

@@ -3,6 +3,7 @@ import GazetteCore
 import GazetteMail
 import GazetteStore
 import Logging
+import Synchronization
 
 /// The session of one connection, touched only from its own serial `BlockingLane`.
 ///
@@ -13,7 +14,18 @@ private final class SessionBox: @unchecked Sendable {
     init(_ session: any MailSession) { self.session = session }
 }
 
-/// One connection's loop: take a row, build the message, send it on the lane, record the outcome.
+/// Set when the run is asked to stop: lanes finish the message in hand and leave the rest.
+private final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// One connection's loop: take rows, and on the connection's own thread build each message, send it
+/// and record the outcome.
+///
+/// A few rows go to the lane at a time and everything for them happens there: one thread hop per
+/// batch instead of several per message (the hops cost more than building a message does).
 struct Worker: Sendable {
     let run: SendRun
     let options: SendOptions
@@ -22,6 +34,16 @@ struct Worker: Sendable {
     let tally: Tally
     let suppressed: Set<String>
 
+    /// Rows per hop; one when pacing to `--rate`, so each message waits for its own token.
+    var batchSize: Int { options.rate == nil ? 8 : 1 }
+
+    struct BatchResult: Sendable {
+        var counts = Tally.Counts()
+        /// Claimed rows the lane never tried (a stop, an error): they go back to the queue.
+        var unattempted: [Int64] = []
+        var error: (any Error)?
+    }
+
     func work(lane index: Int) async throws {
         let lane = BlockingLane(label: "gazette.mail.\(index)")
         let transport = run.transport
@@ -29,9 +51,21 @@ struct Worker: Sendable {
             do throws(MailError) { return .success(SessionBox(try transport.openSession())) } catch { return .failure(error) }
         }
         let box = try opened.get()
+        let stop = StopFlag()
         do {
-            while let ticket = try await source.next() {
-                try await handle(ticket, box: box, lane: lane)
+            while true {
+                let tickets = try await source.next(upTo: batchSize)
+                if tickets.isEmpty { break }
+                let result = await withTaskCancellationHandler {
+                    await lane.run { handle(tickets, box: box, stop: stop) }
+                } onCancel: {
+                    stop.set()
+                }
+                await tally.add(result.counts)
+                if !result.unattempted.isEmpty {
+                    try? run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
+                }
+                if let error = result.error { throw error }
             }
         } catch {
             await lane.run { box.session.close() }
@@ -40,40 +74,55 @@ struct Worker: Sendable {
         await lane.run { box.session.close() }
     }
 
-    private func handle(_ ticket: DeliveryTicket, box: SessionBox, lane: BlockingLane) async throws {
+    /// Runs on the lane's thread.
+    private func handle(_ tickets: [DeliveryTicket], box: SessionBox, stop: StopFlag) -> BatchResult {
+        var result = BatchResult()
+        for (position, ticket) in tickets.enumerated() {
+            if stop.isSet {
+                result.unattempted = tickets[position...].map(\.id)
+                break
+            }
+            do {
+                try handle(ticket, session: box.session, counts: &result.counts)
+            } catch {
+                result.error = error
+                result.unattempted = tickets[(position + 1)...].map(\.id)
+                break
+            }
+        }
+        return result
+    }
+
+    private func handle(_ ticket: DeliveryTicket, session: any MailSession, counts: inout Tally.Counts) throws {
         let database = run.database
         let subscriber = ticket.subscriber
         let logMetadata: Logger.Metadata = ["edition": "\(options.edition)", "subscriber.id": "\(subscriber.id ?? 0)"]
         if subscriber.status != .active {
             try database.recordSkipped(deliveryID: ticket.id, reason: "unsubscribed", now: Date())
-            await tally.record { $0.skipped += 1 }
+            counts.skipped += 1
             return
         }
         if suppressed.contains(subscriber.email.lowercased()) {
             try database.recordSkipped(deliveryID: ticket.id, reason: "address on the suppression list", now: Date())
-            await tally.record { $0.skipped += 1 }
+            counts.skipped += 1
             return
         }
         guard (try? EmailAddress(subscriber.email)) != nil else {
             try database.recordFailed(deliveryID: ticket.id, code: nil, reply: "invalid address", now: Date())
-            await tally.record { $0.failed += 1 }
+            counts.failed += 1
             return
         }
-        let prepared = try run.factory.prepare(content: content, subscriber: subscriber, date: options.now)
+        let prepared = try run.factory.compose(content: content, subscriber: subscriber, date: options.now)
         if prepared.digest.isEmpty && (options.skipEmpty || subscriber.preferences.skipEmpty) {
             try database.recordSkipped(deliveryID: ticket.id, reason: "no matching openings", now: Date())
-            await tally.record { $0.skipped += 1 }
+            counts.skipped += 1
             return
         }
-        let bytes = prepared.bytes
-        let envelope = prepared.message.envelope
-        let key = prepared.key
-        let outcome = await lane.run { () -> Result<SendOutcome, MailError> in
-            do throws(MailError) {
-                return .success(try box.session.send(bytes, envelope: envelope, key: key))
-            } catch {
-                return .failure(error)
-            }
+        let outcome: Result<SendOutcome, MailError>
+        do throws(MailError) {
+            outcome = .success(try session.send(prepared.bytes, envelope: prepared.envelope, key: prepared.key))
+        } catch {
+            outcome = .failure(error)
         }
         switch outcome {
         case .failure(let error):
@@ -81,23 +130,23 @@ struct Worker: Sendable {
             try? database.releaseClaims(deliveryIDs: [ticket.id], now: Date())
             throw error
         case .success(.accepted):
-            try database.recordSent(deliveryID: ticket.id, messageID: prepared.message.messageID, now: Date())
-            await tally.record { $0.sent += 1 }
+            try database.recordSent(deliveryID: ticket.id, messageID: prepared.head.messageID, now: Date())
+            counts.sent += 1
         case .success(.deferred(let code, let reply)):
             if ticket.attempts >= run.retry.maximumAttempts {
                 try database.recordFailed(
                     deliveryID: ticket.id, code: code, reply: "gave up after \(ticket.attempts) attempts: \(reply)",
                     now: Date())
-                await tally.record { $0.failed += 1 }
+                counts.failed += 1
             } else {
                 let retryAt = options.now.addingTimeInterval(run.retry.delay(afterAttempt: ticket.attempts))
                 try database.recordDeferred(deliveryID: ticket.id, code: code, reply: reply, retryAt: retryAt, now: Date())
-                await tally.record { $0.deferred += 1 }
+                counts.deferred += 1
             }
             run.logger.notice("deferred", metadata: logMetadata.merging(["smtp.code": "\(code ?? 0)"]) { $1 })
         case .success(.rejected(let code, let reply)):
             try database.recordFailed(deliveryID: ticket.id, code: code, reply: reply, now: Date())
-            await tally.record { $0.failed += 1 }
+            counts.failed += 1
             run.logger.notice("rejected", metadata: logMetadata.merging(["smtp.code": "\(code)"]) { $1 })
             let hardFailures = try database.hardFailureCount(subscriberID: subscriber.id!)
             if hardFailures >= run.retry.hardFailuresBeforeSuppression {

@@ -84,9 +84,13 @@ public struct DigestTemplates: Sendable {
     /// The subject on one line, the text wrapped at 72 columns and ending in one line break.
     static func finish(subject: String, text: String, html: String) -> RenderedDigest {
         RenderedDigest(
-            subject: subject.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces),
+            subject: finishSubject(subject),
             text: TextWrapper.wrap(text, width: TextWrapper.digestWidth).trimmingTrailingNewlines() + "\n",
             html: html)
+    }
+
+    static func finishSubject(_ subject: String) -> String {
+        subject.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -82,6 +82,14 @@ struct LinkSignerTests {
         #expect(!signer.verify(String(tampered), subscriberID: 7, email: "alice@example.com", purpose: .unsubscribe))
     }
 
+    /// Links in mail already sent must keep working: tokens are fixed by the format (values from
+    /// Python's hmac and base64.urlsafe_b64encode, padding stripped).
+    @Test func tokensAndMessageIDsMatchAnIndependentImplementation() {
+        #expect(signer.token(subscriberID: 123_456, email: "A@Example.com", purpose: .unsubscribe) == "123456.u.DCnhoEAllwlMKR75oCKScg")
+        #expect(signer.token(subscriberID: 7, email: "zoe@example.org", purpose: .preferences) == "7.p.de-ubG_ov91nwTWQ0jcDow")
+        #expect(signer.opaqueID("2026-W48/a@example.com") == "491d94444dffc75d")
+    }
+
     @Test func tokensAreURLSafe() {
         let token = signer.token(subscriberID: 123_456, email: "a@example.com", purpose: .preferences)
         #expect(token.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })

@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
-import GazetteStore
+@testable import GazetteStore
+import GRDB
 import Testing
 
 struct LedgerTests {
@@ -56,6 +57,26 @@ struct LedgerTests {
         try database.releaseLease(name: "send 2026-W48", holder: "a")  // not a's any more: no effect
         #expect(throws: StoreError.self) {
             try database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 92, duration: 60)
+        }
+    }
+}
+
+struct StoredDateTests {
+    /// The ledger writes dates without GRDB's formatter; they must be the very text GRDB writes, or
+    /// SQL comparisons (`nextAttemptAt <= ?`) between the two would go wrong.
+    @Test func writesExactlyWhatGRDBWritesForADate() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_764_000_000.123),
+            Date(timeIntervalSince1970: 1_764_000_000.9995), Date(timeIntervalSince1970: 1_798_761_599.999),
+            Date(timeIntervalSince1970: 951_782_400.5),  // 2000-02-29
+            Date(timeIntervalSince1970: -1.5),
+        ]
+        for _ in 0..<2000 {
+            dates.append(Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800, using: &generator)))
+        }
+        for date in dates {
+            #expect(StoredDate(date).databaseValue == date.databaseValue, "\(date.timeIntervalSince1970)")
         }
     }
 }

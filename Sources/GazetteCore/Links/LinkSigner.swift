@@ -43,16 +43,44 @@ public struct LinkSigner: Sendable {
 
     private func signature(subscriberID: Int64, email: String, purpose: Purpose) -> String {
         let message = "gazette/v1/\(purpose.rawValue)/\(subscriberID)/\(email.lowercased())"
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
-        return Data(Array(mac).prefix(16)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)
+        return mac.withUnsafeBytes { LinkSigner.base64URL(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 
     /// A stable digest of `text` under the key, for identifiers that must not reveal data (Message-IDs).
     public func opaqueID(_ text: String, length: Int = 16) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
-        return Array(mac).prefix(length / 2).map { String(format: "%02x", $0) }.joined()
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)
+        return mac.withUnsafeBytes { bytes in
+            let digits = Array("0123456789abcdef".utf8)
+            var hex: [UInt8] = []
+            hex.reserveCapacity(length)
+            for byte in bytes.prefix(length / 2) {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: hex, as: UTF8.self)
+        }
+    }
+
+    /// Base64 with the URL-safe alphabet (RFC 4648 §5) and no padding: one of these runs per link of
+    /// every message, so it works on bytes rather than through `Data` and string replacements.
+    static func base64URL(_ bytes: UnsafeRawBufferPointer) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index < bytes.count {
+            let b0 = UInt32(bytes[index])
+            let b1 = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+            let b2 = index + 2 < bytes.count ? UInt32(bytes[index + 2]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            let remaining = bytes.count - index
+            let characters = remaining >= 3 ? 4 : remaining + 1  // no padding
+            for position in 0..<characters {
+                out.append(alphabet[Int((group >> (18 - 6 * UInt32(position))) & 0x3F)])
+            }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

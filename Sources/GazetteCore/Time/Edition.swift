@@ -35,7 +35,9 @@ public struct Edition: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(String(format: "%04d", year))-W\(String(format: "%02d", week))"
+        // Runs for every ledger write: plain string building, not `String(format:)`.
+        let digits = String(year)  // 1...9999
+        return String(repeating: "0", count: 4 - digits.count) + digits + (week < 10 ? "-W0\(week)" : "-W\(week)")
     }
 
     /// Monday 00:00:00 UTC of this week, in days since 1970-01-01.

@@ -6,7 +6,8 @@ public enum HeaderEncoding {
     /// Replaces every control character (CR and LF included) with a space and trims the ends.
     /// Data never reaches a header without passing through here.
     public static func sanitize(_ value: String) -> String {
-        var scalars = String.UnicodeScalarView()
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(value.utf8.count)
         var lastWasSpace = false
         for scalar in value.unicodeScalars {
             let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
@@ -19,7 +20,18 @@ public enum HeaderEncoding {
                 lastWasSpace = false
             }
         }
-        return String(scalars).trimmingCharacters(in: .whitespaces)
+        // Trim what `CharacterSet.whitespaces` holds (spaces, tabs were replaced above, and the other
+        // space separators such as U+00A0), without a round trip through NSString for every header.
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || (!scalar.isASCII && scalar.properties.generalCategory == .spaceSeparator)
+        }
+        var end = scalars.count
+        while end > 0, isSpace(scalars[end - 1]) { end -= 1 }
+        var start = 0
+        while start < end, isSpace(scalars[start]) { start += 1 }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars[start..<end])
+        return String(result)
     }
 
     /// An unstructured value (Subject) for a field named `name`, folded, ready to follow `name: `.
@@ -45,8 +57,7 @@ public enum HeaderEncoding {
     /// A display name as an RFC 5322 phrase: atoms as is, other ASCII quoted, anything else encoded.
     static func phrase(_ text: String) -> String {
         if isPlainASCII(text) {
-            let atext = CharacterSet(charactersIn: "!#$%&'*+-/=?^_`{|}~ ").union(.alphanumerics)
-            let isAtoms = text.unicodeScalars.allSatisfy { $0.isASCII && atext.contains($0) }
+            let isAtoms = text.utf8.allSatisfy(isAtomByte)
             if isAtoms && text.count <= 60 { return text }
             if text.count <= 60 {
                 let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
@@ -54,6 +65,16 @@ public enum HeaderEncoding {
             }
         }
         return encodedWords(text)
+    }
+
+    /// RFC 5322 atext, and the space between atoms.
+    private static func isAtomByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-/=?^_`{|}~ ".utf8.contains(byte)
+        }
     }
 
     /// Printable ASCII that cannot be mistaken for an encoded-word.

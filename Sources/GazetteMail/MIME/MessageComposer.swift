@@ -7,43 +7,51 @@ public struct MessageComposer: Sendable {
     public init() {}
 
     public func compose(_ message: OutgoingMessage) -> [UInt8] {
-        let boundary = "=_gazette_" + boundaryToken(message.messageID)
+        compose(message.head, sizeHint: message.text.utf8.count + message.html.utf8.count * 11 / 10) { part, out in
+            QuotedPrintable.encode(part == .text ? message.text : message.html, into: &out)
+        }
+    }
+
+    /// The two alternatives of the body, in the order they are written.
+    public enum Part: Sendable { case text, html }
+
+    /// Composes a message whose parts `writeBody` appends already quoted-printable encoded (CRLF line
+    /// ends): the send path encodes what subscribers share once and passes the pieces through.
+    public func compose(_ head: MessageHead, sizeHint: Int = 0, writeBody: (Part, inout [UInt8]) -> Void) -> [UInt8] {
+        let boundary = "=_gazette_" + boundaryToken(head.messageID)
         var headers: [(String, String)] = [
-            ("Date", MessageComposer.rfc5322Date(message.date)),
-            ("From", HeaderEncoding.mailbox(name: message.from.name, address: message.from.address.value, fieldName: "From")),
-            ("To", HeaderEncoding.mailbox(name: message.to.name, address: message.to.address.value, fieldName: "To")),
-            ("Subject", HeaderEncoding.unstructured(message.subject, fieldName: "Subject")),
-            ("Message-ID", "<\(safeToken(message.messageID))>"),
+            ("Date", MessageComposer.rfc5322Date(head.date)),
+            ("From", HeaderEncoding.mailbox(name: head.from.name, address: head.from.address.value, fieldName: "From")),
+            ("To", HeaderEncoding.mailbox(name: head.to.name, address: head.to.address.value, fieldName: "To")),
+            ("Subject", HeaderEncoding.unstructured(head.subject, fieldName: "Subject")),
+            ("Message-ID", "<\(safeToken(head.messageID))>"),
             ("MIME-Version", "1.0"),
         ]
-        if let listID = message.listID {
+        if let listID = head.listID {
             headers.append(("List-Id", HeaderEncoding.sanitize(listID)))
         }
-        if !message.unsubscribeURIs.isEmpty {
-            let uris = message.unsubscribeURIs.map { "<\(safeToken($0))>" }.joined(separator: ",\r\n ")
+        if !head.unsubscribeURIs.isEmpty {
+            let uris = head.unsubscribeURIs.map { "<\(safeToken($0))>" }.joined(separator: ",\r\n ")
             headers.append(("List-Unsubscribe", uris))
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
         headers.append(("Content-Type", "multipart/alternative;\r\n boundary=\"\(boundary)\""))
 
         var out: [UInt8] = []
-        out.reserveCapacity(message.text.utf8.count + message.html.utf8.count * 11 / 10 + 2048)
+        out.reserveCapacity(sizeHint + 2048)
         for (name, value) in headers {
             out.append(contentsOf: "\(name): \(value)\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        appendPart(boundary: boundary, contentType: "text/plain; charset=utf-8", body: message.text, to: &out)
-        appendPart(boundary: boundary, contentType: "text/html; charset=utf-8", body: message.html, to: &out)
+        for (part, contentType) in [(Part.text, "text/plain; charset=utf-8"), (.html, "text/html; charset=utf-8")] {
+            out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(contentType)\r\n".utf8)
+            out.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+            writeBody(part, &out)
+            // The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1): add one so the body keeps its own.
+            out.append(contentsOf: "\r\n".utf8)
+        }
         out.append(contentsOf: "--\(boundary)--\r\n".utf8)
         return out
-    }
-
-    private func appendPart(boundary: String, contentType: String, body: String, to out: inout [UInt8]) {
-        out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(contentType)\r\n".utf8)
-        out.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-        out.append(contentsOf: QuotedPrintable.encode(body))
-        // The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1): add one so the body keeps its own.
-        out.append(contentsOf: "\r\n".utf8)
     }
 
     /// Quoted-printable output never contains "=_", so a boundary starting with it cannot occur in a body.
@@ -58,9 +66,30 @@ public struct MessageComposer: Sendable {
 
     /// Identifiers and URIs inside angle brackets: anything outside a conservative set is percent-encoded.
     private func safeToken(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        allowed.insert(charactersIn: "-._~:/?#[]@!$&'()*+,;=%")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        var result: [UInt8] = []
+        result.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            if MessageComposer.isTokenByte(byte) {
+                result.append(byte)
+            } else {
+                result.append(37)  // "%"
+                result.append(MessageComposer.upperHex[Int(byte >> 4)])
+                result.append(MessageComposer.upperHex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// ASCII letters and digits and `-._~:/?#[]@!$&'()*+,;=%`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
+        }
     }
 
     /// `Sun, 29 Nov 2026 09:30:00 +0000`.
@@ -72,7 +101,8 @@ public struct MessageComposer: Sendable {
         let rest = total - dayNumber * 86_400
         let civil = CivilDate(daysSinceEpoch: dayNumber)
         let weekday = days[CivilDate.isoWeekday(daysSinceEpoch: dayNumber) - 1]
-        let time = String(format: "%02d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60)
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let time = "\(twoDigits(rest / 3600)):\(twoDigits(rest / 60 % 60)):\(twoDigits(rest % 60))"
         return "\(weekday), \(civil.day) \(months[civil.month - 1]) \(civil.year) \(time) +0000"
     }
 }

@@ -57,6 +57,42 @@ public struct OutgoingMessage: Sendable {
 
     /// The SMTP envelope: sender and the one recipient of this transaction.
     public var envelope: Envelope { Envelope(sender: from.address, recipient: to.address) }
+
+    public var head: MessageHead {
+        MessageHead(
+            from: from, to: to, subject: subject, date: date, messageID: messageID, unsubscribeURIs: unsubscribeURIs,
+            listID: listID)
+    }
+}
+
+/// The header fields of a message: everything but its body.
+public struct MessageHead: Sendable {
+    public var from: Mailbox
+    public var to: Mailbox
+    public var subject: String
+    public var date: Date
+    /// Without angle brackets: `gazette.2026-W48.ab12…@example.com`.
+    public var messageID: String
+    /// `List-Unsubscribe` URIs, https first.
+    public var unsubscribeURIs: [String]
+    /// `List-Id` value, e.g. `Backend Jobs Weekly <digest.example.com>`.
+    public var listID: String?
+
+    public init(
+        from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, unsubscribeURIs: [String],
+        listID: String?
+    ) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.unsubscribeURIs = unsubscribeURIs
+        self.listID = listID
+    }
+
+    /// The SMTP envelope: sender and the one recipient of this transaction.
+    public var envelope: Envelope { Envelope(sender: from.address, recipient: to.address) }
 }
 
 /// MAIL FROM and RCPT TO of one SMTP transaction: validated addresses only, never raw data.

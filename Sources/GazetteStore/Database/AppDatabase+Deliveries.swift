@@ -35,7 +35,7 @@ extension AppDatabase {
         try write { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'queued', updatedAt = ? WHERE edition = ? AND state = 'sending'",
-                arguments: [now, edition.description])
+                arguments: [StoredDate(now), edition.description])
             return db.changesCount
         }
     }
@@ -50,8 +50,9 @@ extension AppDatabase {
                 INSERT INTO delivery (edition, subscriberId, state, createdAt, updatedAt)
                 VALUES (?, ?, 'queued', ?, ?) ON CONFLICT (edition, subscriberId) DO NOTHING
                 """)
+            let stamp = StoredDate(now)
             for id in subscriberIDs where before[id] == nil {
-                try statement.execute(arguments: [edition.description, id, now, now])
+                try statement.execute(arguments: [edition.description, id, stamp, stamp])
             }
             return before
         }
@@ -86,7 +87,7 @@ extension AppDatabase {
                 WHERE delivery.edition = ?
                   AND (delivery.state = 'queued' OR (delivery.state = 'deferred' AND delivery.nextAttemptAt <= ?))
                 """
-            var arguments: StatementArguments = [edition.description, now]
+            var arguments: StatementArguments = [edition.description, StoredDate(now)]
             if let subscriberIDs {
                 sql += " AND delivery.subscriberId IN (SELECT value FROM json_each(?))"
                 _ = arguments.append(contentsOf: ["[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"])
@@ -97,10 +98,11 @@ extension AppDatabase {
             var tickets: [DeliveryTicket] = []
             let update = try db.cachedStatement(
                 sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updatedAt = ? WHERE id = ?")
+            let stamp = StoredDate(now)
             for row in rows {
                 let id: Int64 = row["deliveryId"]
                 let attempts: Int = row["deliveryAttempts"]
-                try update.execute(arguments: [now, id])
+                try update.execute(arguments: [stamp, id])
                 tickets.append(DeliveryTicket(id: id, subscriber: try SubscriberRecord(row: row).subscriber, attempts: attempts + 1))
             }
             return tickets
@@ -115,7 +117,7 @@ extension AppDatabase {
                     UPDATE delivery SET state = 'sent', messageId = ?, sentAt = ?, updatedAt = ?,
                         nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
                     """,
-                arguments: [messageID, now, now, deliveryID])
+                arguments: [messageID, StoredDate(now), StoredDate(now), deliveryID])
         }
     }
 
@@ -126,7 +128,7 @@ extension AppDatabase {
                     UPDATE delivery SET state = 'deferred', lastCode = ?, lastReply = ?, nextAttemptAt = ?, updatedAt = ?
                     WHERE id = ?
                     """,
-                arguments: [code, reply, retryAt, now, deliveryID])
+                arguments: [code, reply, StoredDate(retryAt), StoredDate(now), deliveryID])
         }
     }
 
@@ -134,7 +136,7 @@ extension AppDatabase {
         try write { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'failed', lastCode = ?, lastReply = ?, nextAttemptAt = NULL, updatedAt = ? WHERE id = ?",
-                arguments: [code, reply, now, deliveryID])
+                arguments: [code, reply, StoredDate(now), deliveryID])
         }
     }
 
@@ -142,7 +144,7 @@ extension AppDatabase {
         try write { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'skipped', lastReply = ?, updatedAt = ? WHERE id = ?",
-                arguments: [reason, now, deliveryID])
+                arguments: [reason, StoredDate(now), deliveryID])
         }
     }
 
