@@ -1,3 +1,4 @@
+public import GazetteCore
 public import GazetteMail
 public import GazetteStore
 public import GazetteTemplates
@@ -7,6 +8,8 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
     /// The edition's week ended more than the grace period ago: its digest would be last week's news.
     case editionClosed(edition: String, closedAt: String)
     case unknownSubscriber(String)
+    /// A stored address that is not acceptable in an envelope (imports refuse them; an old row may hold one).
+    case invalidAddress(EmailAddressError)
     case store(StoreError)
     case mail(MailError)
     case template(TemplateError)
@@ -27,6 +30,7 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
         case .editionClosed(let edition, let closedAt):
             "edition \(edition) closed at \(closedAt) (its week plus the grace period); it is not sent any more"
         case .unknownSubscriber(let email): "no subscriber with address \(email)"
+        case .invalidAddress(let error): "cannot send: \(error)"
         case .store(let error): error.description
         case .mail(let error): error.description
         case .template(let error): error.description

@@ -86,7 +86,11 @@ public struct MessageFactory: Sendable {
     ) throws(DeliveryError) -> (message: ComposedMessage, shell: MessageShell, personal: DigestView.Personalization) {
         guard let id = subscriber.id else { throw .unknownSubscriber(subscriber.email) }
         let address: EmailAddress
-        do { address = try recipient ?? EmailAddress(subscriber.email) } catch { throw .unknownSubscriber(subscriber.email) }
+        if let recipient {
+            address = recipient
+        } else {
+            do throws(EmailAddressError) { address = try EmailAddress(subscriber.email) } catch { throw .invalidAddress(error) }
+        }
         let links = SubscriberLinks(
             baseURL: sender.baseURL, mailbox: sender.from.address.value, signer: sender.signer, subscriberID: id,
             email: subscriber.email)

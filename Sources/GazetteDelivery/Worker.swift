@@ -107,12 +107,18 @@ struct Worker: Sendable {
             counts.skipped += 1
             return
         }
-        guard (try? EmailAddress(subscriber.email)) != nil else {
+        let composed: Result<ComposedMessage, DeliveryError>
+        do throws(DeliveryError) {
+            composed = .success(try run.factory.compose(content: content, subscriber: subscriber, date: options.now))
+        } catch {
+            composed = .failure(error)
+        }
+        if case .failure(.invalidAddress) = composed {
             try database.recordFailed(deliveryID: ticket.id, code: nil, reply: "invalid address", now: Date())
             counts.failed += 1
             return
         }
-        let prepared = try run.factory.compose(content: content, subscriber: subscriber, date: options.now)
+        let prepared = try composed.get()
         if prepared.digest.isEmpty && (options.skipEmpty || subscriber.preferences.skipEmpty) {
             try database.recordSkipped(deliveryID: ticket.id, reason: "no matching openings", now: Date())
             counts.skipped += 1

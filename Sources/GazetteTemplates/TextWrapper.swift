@@ -5,6 +5,8 @@ public enum TextWrapper {
     public static let digestWidth = 72
 
     public static func wrap(_ text: String, width: Int) -> String {
+        // One short line with nothing to trim: the common case of a filled personal line.
+        if text.utf8.count <= width, text.utf8.last != 32, !text.utf8.contains(where: { $0 == 10 || $0 == 13 }) { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count + 64)
         var first = true

@@ -207,4 +207,19 @@ struct MessageFactoryTests {
             content: try harness.database.editionContent(DeliveryHarness.edition), subscriber: early, date: Date())
         #expect(fresh.rendered.text.contains("Renamed Go Engineer at Grid"))
     }
+
+    /// Imports refuse such addresses, but a row written by an older version (or by hand) may hold one:
+    /// it fails on its own, with the reason recorded, and the rest of the run goes on.
+    @Test func aStoredAddressThatCannotBeSentToFailsAloneWithItsReason() async throws {
+        let harness = try await DeliveryHarness(subscribers: [
+            Subscriber(email: "bad address@example.com", name: "Bad"), Subscriber(email: "good@example.com", name: "Good"),
+        ])
+        let transport = ScriptedTransport()
+        let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        #expect(summary.sent == 1 && summary.failed == 1)
+        #expect(transport.recipients == ["good@example.com"])
+        let problems = try harness.database.problemDeliveries(edition: DeliveryHarness.edition)
+        #expect(problems.map(\.email) == ["bad address@example.com"])
+        #expect(problems.first?.row.lastReply == "invalid address")
+    }
 }

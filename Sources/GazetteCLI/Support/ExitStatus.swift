@@ -25,7 +25,7 @@ enum ExitStatus {
         case let error as DeliveryError:
             switch error {
             case .editionClosed: return usage
-            case .unknownSubscriber: return dataError
+            case .unknownSubscriber, .invalidAddress: return dataError
             case .store(let store): return code(for: store)
             case .mail(let mail): return code(for: mail)
             case .template: return failure

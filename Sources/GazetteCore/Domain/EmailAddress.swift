@@ -20,31 +20,39 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
 
 
     /// Why `text` is not acceptable, or nil when it is.
+    ///
+    /// Checked on bytes (every message of a run checks its address): once the first loop has passed,
+    /// the address is printable ASCII, so byte counts are character counts.
     public static func problem(with text: String) -> String? {
-        if text.isEmpty { return "is empty" }
-        if text.utf8.count > 254 { return "is longer than 254 octets" }
-        for scalar in text.unicodeScalars {
-            if scalar == "\r" || scalar == "\n" { return "contains a line break" }
-            if scalar.value < 0x21 || scalar.value == 0x7F { return "contains a space or control character" }
-            if scalar.value > 0x7E { return "contains non-ASCII characters" }
-            if "<>()[]\\,;:\"".unicodeScalars.contains(scalar) { return "contains '\(scalar)'" }
+        let bytes = text.utf8
+        if bytes.isEmpty { return "is empty" }
+        if bytes.count > 254 { return "is longer than 254 octets" }
+        for byte in bytes {
+            if byte == 13 || byte == 10 { return "contains a line break" }
+            if byte < 0x21 || byte == 0x7F { return "contains a space or control character" }
+            if byte > 0x7E { return "contains non-ASCII characters" }
+            if "<>()[]\\,;:\"".utf8.contains(byte) { return "contains '\(Character(Unicode.Scalar(byte)))'" }
         }
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
         guard parts.count == 2 else { return "must contain exactly one @" }
         let local = parts[0]
         let domain = parts[1]
+        let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
         if local.isEmpty { return "has an empty local part" }
-        if local.utf8.count > 64 { return "has a local part longer than 64 octets" }
-        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return "has a misplaced dot" }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        if local.count > 64 { return "has a local part longer than 64 octets" }
+        if local.first == dot || local.last == dot || zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) {
+            return "has a misplaced dot"
+        }
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return "needs a dotted domain" }
         for label in labels {
             if label.isEmpty { return "has an empty domain label" }
             if label.count > 63 { return "has a domain label longer than 63 characters" }
-            if label.hasPrefix("-") || label.hasSuffix("-") { return "has a domain label starting or ending with '-'" }
-            if !label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
-                return "has an invalid character in its domain"
+            if label.first == hyphen || label.last == hyphen { return "has a domain label starting or ending with '-'" }
+            let isLabelByte: (UInt8) -> Bool = { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == hyphen
             }
+            if !label.allSatisfy(isLabelByte) { return "has an invalid character in its domain" }
         }
         return nil
     }

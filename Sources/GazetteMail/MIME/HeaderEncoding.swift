@@ -6,6 +6,7 @@ public enum HeaderEncoding {
     /// Replaces every control character (CR and LF included) with a space and trims the ends.
     /// Data never reaches a header without passing through here.
     public static func sanitize(_ value: String) -> String {
+        if isClean(value) { return value }
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(value.utf8.count)
         var lastWasSpace = false
@@ -32,6 +33,16 @@ public enum HeaderEncoding {
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars[start..<end])
         return String(result)
+    }
+
+    /// Printable ASCII, single spaces inside only: what `sanitize` would return unchanged.
+    private static func isClean(_ value: String) -> Bool {
+        var previous: UInt8 = 32
+        for byte in value.utf8 {
+            guard byte >= 0x20 && byte < 0x7F, !(byte == 32 && previous == 32) else { return false }
+            previous = byte
+        }
+        return previous != 32
     }
 
     /// An unstructured value (Subject) for a field named `name`, folded, ready to follow `name: `.
