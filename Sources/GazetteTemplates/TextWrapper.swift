@@ -40,14 +40,22 @@ public enum TextWrapper {
         }
         var lines: [String] = []
         var current = indent
+        var currentCount = indent.utf8.count  // spaces: one byte each
         var currentHasWord = false
         for word in body.split(separator: " ", omittingEmptySubsequences: true) {
-            if currentHasWord && current.count + 1 + word.count > width {
+            let wordCount = word.count
+            if currentHasWord && currentCount + 1 + wordCount > width {
                 lines.append(current)
                 current = hanging
+                currentCount = hanging.utf8.count
                 currentHasWord = false
             }
-            current += (currentHasWord ? " " : "") + word
+            if currentHasWord {
+                current += " "
+                currentCount += 1
+            }
+            current += word
+            currentCount += wordCount
             currentHasWord = true
         }
         lines.append(current)

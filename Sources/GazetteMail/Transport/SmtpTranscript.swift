@@ -124,6 +124,13 @@ final class SmtpTranscript {
 
     /// Server text goes into logs and the ledger: keep it on one line of printable characters.
     private static func printable(_ bytes: ArraySlice<UInt8>) -> String {
+        // Nearly every reply is printable ASCII: trim its spaces without a trip through NSString.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            var slice = bytes
+            while slice.first == 32 { slice = slice.dropFirst() }
+            while slice.last == 32 { slice = slice.dropLast() }
+            return String(decoding: slice, as: UTF8.self)
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar

@@ -94,7 +94,7 @@ extension AppDatabase {
             }
             sql += " ORDER BY delivery.subscriberId LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             var tickets: [DeliveryTicket] = []
             let update = try db.cachedStatement(
                 sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updatedAt = ? WHERE id = ?")
@@ -111,13 +111,13 @@ extension AppDatabase {
 
     /// Records the server's acceptance; committed on its own, right after the reply.
     public func recordSent(deliveryID: Int64, messageID: String, now: Date) throws {
-        try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET state = 'sent', messageId = ?, sentAt = ?, updatedAt = ?,
-                        nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
-                    """,
-                arguments: [messageID, StoredDate(now), StoredDate(now), deliveryID])
+        let stamp = StoredDate(now)
+        try writeOneStatement { db in
+            // A cached statement: this runs once per message, and compiling SQL cost more than running it.
+            try db.cachedStatement(sql: """
+                UPDATE delivery SET state = 'sent', messageId = ?, sentAt = ?, updatedAt = ?,
+                    nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
+                """).execute(arguments: [messageID, stamp, stamp, deliveryID])
         }
     }
 

@@ -69,6 +69,14 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// Runs one statement on its own: SQLite commits it alone (autocommit), so it is as durable as a
+    /// transaction, without the BEGIN and COMMIT statements around it.
+    func writeOneStatement<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try writer.writeWithoutTransaction(body) } catch let error as DatabaseError {
+            throw StoreError.database(AppDatabase.explain(error))
+        }
+    }
+
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch let error as DatabaseError {
             throw StoreError.database(AppDatabase.explain(error))
