@@ -7,6 +7,11 @@ public enum TextWrapper {
     public static func wrap(_ text: String, width: Int) -> String {
         // One short line with nothing to trim: the common case of a filled personal line.
         if text.utf8.count <= width, text.utf8.last != 32, !text.utf8.contains(where: { $0 == 10 || $0 == 13 }) { return text }
+        return wrapASCII(text, width: width) ?? wrapCharacters(text, width: width)
+    }
+
+    /// Any text, character by character.
+    static func wrapCharacters(_ text: String, width: Int) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count + 64)
         var first = true
@@ -60,5 +65,70 @@ public enum TextWrapper {
         }
         lines.append(current)
         return lines
+    }
+
+    /// The same wrapping on bytes, for ASCII text (where a character is a byte, and the CR of a CRLF is
+    /// trimmed like a trailing space); nil for any other text. Personal lines are wrapped for every
+    /// message, and walking them as Characters cost more than the rest of building the text part.
+    static func wrapASCII(_ text: String, width: Int) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 64)
+            var first = true
+            func appendSpaces(_ count: Int) { out.append(contentsOf: repeatElement(32, count: count)) }
+            func emitLine(_ start: Int, _ lineEnd: Int) {
+                if !first { out.append(10) }
+                first = false
+                var end = lineEnd
+                while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 13 { end -= 1 }
+                guard end - start > width else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    return
+                }
+                var bodyStart = start
+                while bodyStart < end, bytes[bodyStart] == 32 { bodyStart += 1 }
+                let indent = bodyStart - start
+                // Continuation lines align with the text after a list marker ("- ", "* ").
+                let isListItem = end - bodyStart >= 2 && (bytes[bodyStart] == 45 || bytes[bodyStart] == 42)
+                    && bytes[bodyStart + 1] == 32
+                let hanging = indent + (isListItem ? 2 : 0)
+                appendSpaces(indent)
+                var column = indent
+                var hasWord = false
+                var index = bodyStart
+                while index < end {
+                    if bytes[index] == 32 {
+                        index += 1
+                        continue
+                    }
+                    var wordEnd = index
+                    while wordEnd < end, bytes[wordEnd] != 32 { wordEnd += 1 }
+                    let length = wordEnd - index
+                    if hasWord && column + 1 + length > width {
+                        out.append(10)
+                        appendSpaces(hanging)
+                        column = hanging
+                        hasWord = false
+                    }
+                    if hasWord {
+                        out.append(32)
+                        column += 1
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<wordEnd]))
+                    column += length
+                    hasWord = true
+                    index = wordEnd
+                }
+            }
+            var lineStart = 0
+            for index in 0..<bytes.count where bytes[index] == 10 {
+                emitLine(lineStart, index)
+                lineStart = index + 1
+            }
+            emitLine(lineStart, bytes.count)
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import GazetteCore
-import GazetteTemplates
+@testable import GazetteTemplates
 import Testing
 
 /// A digest with every section filled, and data that must be escaped in HTML and kept verbatim in text.
@@ -137,6 +137,18 @@ struct TextWrapperTests {
         let lines = wrapped.split(separator: "\n")
         #expect(lines.allSatisfy { $0.count <= 20 })
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  word") })
+    }
+
+    /// The byte-level path for ASCII must wrap exactly as the character-level one.
+    @Test func asciiWrappingMatchesCharacterWrapping() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["word", " ", "  ", "- ", "* ", "\n", "\r\n", "\r", "https://example.com/" + String(repeating: "x", count: 70), "a", "."]
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0..<60, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let width = Int.random(in: 1...80, using: &generator)
+            #expect(try #require(TextWrapper.wrapASCII(text, width: width)) == TextWrapper.wrapCharacters(text, width: width), "\(text.debugDescription) at \(width)")
+        }
+        #expect(TextWrapper.wrapASCII("Zoë", width: 72) == nil)
     }
 
     @Test func treatsCRLFLikeLF() {
