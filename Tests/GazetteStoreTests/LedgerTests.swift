@@ -80,3 +80,20 @@ struct StoredDateTests {
         }
     }
 }
+
+struct SubscriberRowTests {
+    /// Preference lists are read from their JSON text by hand when they are simple: every odd value
+    /// must still come back as it went in.
+    @Test(arguments: [
+        [String](), ["Go"], ["Go", "Python"], ["a,b", "C++"], ["x\"y"], ["ü", "日本"], [""], ["a/b", "back\\slash"], ["[", "]", "\",\""],
+    ])
+    func preferenceListsComeBackAsTheyWentIn(languages: [String]) throws {
+        let database = try AppDatabase.inMemory()
+        let subscriber = Subscriber(
+            email: "a@example.com", name: "A", preferences: Preferences(languages: languages, locations: languages.reversed()))
+        _ = try database.importSubscribers([subscriber], now: Date())
+        let stored = try #require(try database.subscriber(email: "a@example.com"))
+        #expect(stored.preferences.languages == languages)
+        #expect(stored.preferences.locations == languages.reversed())
+    }
+}

@@ -13,10 +13,18 @@ public struct LinkSigner: Sendable {
         case preferences = "p"
     }
 
-    private let key: SymmetricKey
+    /// Keyed once: every message signs two links and a Message-ID, and a copy of a keyed HMAC skips
+    /// hashing the key again each time.
+    private let keyed: HMAC<SHA256>
 
     public init(secret: String) {
-        self.key = SymmetricKey(data: Data(secret.utf8))
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
+    }
+
+    private func mac(_ text: String) -> HMAC<SHA256>.MAC {
+        var hmac = keyed
+        hmac.update(data: Array(text.utf8))
+        return hmac.finalize()
     }
 
     public func token(subscriberID: Int64, email: String, purpose: Purpose) -> String {
@@ -43,14 +51,12 @@ public struct LinkSigner: Sendable {
 
     private func signature(subscriberID: Int64, email: String, purpose: Purpose) -> String {
         let message = "gazette/v1/\(purpose.rawValue)/\(subscriberID)/\(email.lowercased())"
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)
-        return mac.withUnsafeBytes { LinkSigner.base64URL(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+        return mac(message).withUnsafeBytes { LinkSigner.base64URL(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 
     /// A stable digest of `text` under the key, for identifiers that must not reveal data (Message-IDs).
     public func opaqueID(_ text: String, length: Int = 16) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)
-        return mac.withUnsafeBytes { bytes in
+        return mac(text).withUnsafeBytes { bytes in
             let digits = Array("0123456789abcdef".utf8)
             var hex: [UInt8] = []
             hex.reserveCapacity(length)

@@ -189,12 +189,30 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
         updatedAt = row["updatedAt"]
     }
 
+    /// `["Go","Python"]` without escapes, read directly; anything else (escapes, spaces) goes to `JSONDecoder`.
+    private static func simpleList(_ text: String) -> [String]? {
+        let bytes = text.utf8
+        guard bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"), !bytes.contains(UInt8(ascii: "\\")) else { return nil }
+        let inner = text.utf8.dropFirst().dropLast()
+        if inner.isEmpty { return [] }
+        var items: [String] = []
+        for item in inner.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            // Each item must be exactly one quoted string; a comma inside quotes makes this fail, and then JSONDecoder reads it.
+            guard item.count >= 2, item.first == UInt8(ascii: "\""), item.last == UInt8(ascii: "\""),
+                  !item.dropFirst().dropLast().contains(UInt8(ascii: "\""))
+            else { return nil }
+            guard let value = String(item.dropFirst().dropLast()) else { return nil }
+            items.append(value)
+        }
+        return items
+    }
+
     /// A JSON array of strings, as `Encodable` stored it.
     private static func list(_ value: DatabaseValue, column: String) throws -> [String] {
         let data: Data
         switch value.storage {
         case .string(let text):
-            if text == "[]" { return [] }
+            if let list = simpleList(text) { return list }
             data = Data(text.utf8)
         case .blob(let blob):
             data = blob
