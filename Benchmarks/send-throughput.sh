@@ -5,14 +5,20 @@
 #
 #   Benchmarks/send-throughput.sh [SUBSCRIBERS] [CONCURRENCY]      (defaults: 5000 4)
 #
-# Needs: scripts/install-deps --test (postfix for smtp-sink/smtp-source). Runs as root or a normal user.
+# GAZETTE_BIN=path/to/gazette uses that binary instead of building .build/release/gazette.
+# Needs: scripts/install-deps --bench (called below: postfix for smtp-sink/smtp-source). Runs as root or a normal user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 subscribers=${1:-5000}
 concurrency=${2:-4}
 
-swift build -c release --product gazette >/dev/null
-gazette="$PWD/.build/release/gazette"
+scripts/install-deps --bench
+if [[ -n "${GAZETTE_BIN:-}" ]]; then
+    gazette=$GAZETTE_BIN
+else
+    swift build -c release --product gazette >/dev/null
+    gazette="$PWD/.build/release/gazette"
+fi
 work=$(mktemp -d)
 sinks=()
 trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
