@@ -76,25 +76,35 @@ extension AppDatabase {
         return result
     }
 
-    /// Claims up to `limit` rows that are ready (queued, or deferred and due), marking them `sending`.
+    /// Claims up to `limit` rows that are ready (queued, or deferred and due), marking them `sending`:
+    /// queued rows first, in subscriber order, then deferred ones whose retry time has come.
     ///
     /// - Parameter subscriberIDs: when set, only rows of these subscribers.
     public func claim(edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>? = nil) throws -> [DeliveryTicket] {
         try write { db in
-            var sql = """
-                SELECT delivery.id AS deliveryId, delivery.attempts AS deliveryAttempts, subscriber.*
-                FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
-                WHERE delivery.edition = ?
-                  AND (delivery.state = 'queued' OR (delivery.state = 'deferred' AND delivery.nextAttemptAt <= ?))
-                """
-            var arguments: StatementArguments = [edition.description, StoredDate(now)]
+            // Two index range scans (see migration v3), each reading only the rows it returns: one
+            // query with an OR would sort every ready row of the edition at each claim.
+            var only = ""
+            var onlyArguments: StatementArguments = []
             if let subscriberIDs {
-                sql += " AND delivery.subscriberId IN (SELECT value FROM json_each(?))"
-                _ = arguments.append(contentsOf: ["[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"])
+                only = " AND delivery.subscriberId IN (SELECT value FROM json_each(?))"
+                onlyArguments = ["[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"]
             }
-            sql += " ORDER BY delivery.subscriberId LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+            let select = "SELECT delivery.id AS deliveryId, delivery.attempts AS deliveryAttempts, subscriber.* FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId"
+            var rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    \(select) WHERE delivery.edition = ? AND delivery.state = 'queued'\(only)
+                    ORDER BY delivery.subscriberId LIMIT ?
+                    """),
+                arguments: [edition.description] + onlyArguments + [limit])
+            if rows.count < limit {
+                rows += try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        \(select) WHERE delivery.edition = ? AND delivery.state = 'deferred' AND delivery.nextAttemptAt <= ?\(only)
+                        ORDER BY delivery.subscriberId LIMIT ?
+                        """),
+                    arguments: [edition.description, StoredDate(now)] + onlyArguments + [limit - rows.count])
+            }
             var tickets: [DeliveryTicket] = []
             let update = try db.cachedStatement(
                 sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updatedAt = ? WHERE id = ?")
