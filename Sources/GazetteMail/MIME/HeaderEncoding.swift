@@ -59,7 +59,8 @@ public enum HeaderEncoding {
         let clean = sanitize(name ?? "")
         guard !clean.isEmpty else { return address }
         let display = phrase(clean)
-        if !display.contains("\r\n"), fieldName.count + 2 + display.count + address.count + 3 <= 78 {
+        // Byte checks: `String.contains(String)` goes through NSString here.
+        if !display.utf8.contains(13), fieldName.utf8.count + 2 + display.utf8.count + address.utf8.count + 3 <= 78 {
             return "\(display) <\(address)>"
         }
         return "\(display)\r\n <\(address)>"
@@ -90,24 +91,30 @@ public enum HeaderEncoding {
 
     /// Printable ASCII that cannot be mistaken for an encoded-word.
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 61 && $1 == 63 }
     }
 
     /// Folds at spaces so that lines stay within 78 characters; nil when a word is too long to fold.
     static func foldASCII(_ text: String, firstLineUsed: Int) -> String? {
+        // Plain ASCII (the callers check): bytes are characters.
         var lines: [String] = []
         var current = ""
+        var currentLength = 0
         var used = firstLineUsed
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if word.count + used > 78 - 1 { return nil }
+            let length = word.utf8.count
+            if length + used > 78 - 1 { return nil }
             if current.isEmpty {
                 current = String(word)
-            } else if used + current.count + 1 + word.count <= 78 {
+                currentLength = length
+            } else if used + currentLength + 1 + length <= 78 {
                 current += " " + word
+                currentLength += 1 + length
             } else {
                 lines.append(current)
                 used = 1  // the folding space
                 current = String(word)
+                currentLength = length
             }
         }
         lines.append(current)
