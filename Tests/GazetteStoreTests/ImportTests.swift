@@ -152,6 +152,32 @@ struct AtomicImportTests {
         #expect(try database.openingsOpen(at: Timestamp.parse("2026-11-21T00:00:00Z")!).map(\.source) == ["greenhouse"])
     }
 
+    /// Openings are written by one hand-made statement: every field must come back as it went in,
+    /// including stacks that need JSON escaping and both kinds of closing date, and a second import
+    /// of the same key replaces the row.
+    @Test func openingsComeBackExactlyAsStored() throws {
+        let database = try AppDatabase.inMemory()
+        let posted = Timestamp.parse("2026-11-17T10:30:00Z")!
+        let original = [
+            Opening(
+                source: "gh", id: "1", company: "Café \"Numérique\"", title: "Senior Engineer (C/C++)", level: .senior,
+                stack: ["C/C++", "a\"b", "back\\slash", "Go"], location: "Zürich", remote: true, salaryMin: 100_000,
+                salaryMax: nil, currency: "CHF", url: "https://jobs.example.com/1?a=b", postedAt: posted, closedAt: nil),
+            Opening(
+                source: "gh", id: "2", company: "Grid", title: "Go Engineer", level: .mid, stack: [], location: "Remote",
+                remote: false, salaryMin: nil, salaryMax: 150_000, currency: "USD", url: "https://jobs.example.com/2",
+                postedAt: posted, closedAt: Timestamp.parse("2026-12-31T00:00:00Z")!),
+        ]
+        try database.upsertOpenings(original)
+        let moment = Timestamp.parse("2026-11-20T00:00:00Z")!
+        #expect(try database.openingsOpen(at: moment).sorted { $0.id < $1.id } == original)
+        var changed = original[1]
+        changed.title = "Staff Go Engineer"
+        changed.stack = ["Go", "gRPC"]
+        try database.upsertOpenings([changed])
+        #expect(try database.openingsOpen(at: moment).sorted { $0.id < $1.id } == [original[0], changed])
+    }
+
     @Test func reimportingSalariesDoesNotDuplicateThem() throws {
         let database = try AppDatabase.inMemory()
         let dir = try TemporaryDirectory()

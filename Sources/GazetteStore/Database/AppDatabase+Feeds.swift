@@ -7,7 +7,26 @@ extension AppDatabase {
     @discardableResult
     public func upsertOpenings(_ openings: [Opening]) throws -> Int {
         try write { db in
-            for opening in openings { try OpeningRecord(opening).upsert(db) }
+            // One prepared statement for the whole file: GRDB's record `upsert` builds its SQL and encodes
+            // the record through `Encodable` for every row, which made a 100,000-row feed take 14 s.
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO opening (source, id, company, title, level, stack, location, remote, salaryMin,
+                    salaryMax, currency, url, postedAt, closedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source, id) DO UPDATE SET company = excluded.company, title = excluded.title,
+                    level = excluded.level, stack = excluded.stack, location = excluded.location,
+                    remote = excluded.remote, salaryMin = excluded.salaryMin, salaryMax = excluded.salaryMax,
+                    currency = excluded.currency, url = excluded.url, postedAt = excluded.postedAt,
+                    closedAt = excluded.closedAt
+                """)
+            for opening in openings {
+                try statement.execute(arguments: [
+                    opening.source, opening.id, opening.company, opening.title, opening.level.rawValue,
+                    try OpeningRecord.stackJSON(opening.stack), opening.location, opening.remote, opening.salaryMin,
+                    opening.salaryMax, opening.currency, opening.url, StoredDate(opening.postedAt),
+                    opening.closedAt.map(StoredDate.init),
+                ])
+            }
             return openings.count
         }
     }

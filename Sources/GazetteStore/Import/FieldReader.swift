@@ -18,13 +18,28 @@ struct FieldReader {
 
     /// The trimmed value; empty when the column is absent.
     func raw(_ field: String) -> String {
-        (row.values[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        FieldReader.trimmed(row.values[field] ?? "", newlines: true)
+    }
+
+    /// Trims white space (and line breaks when `newlines`) like Foundation, without its NSString round
+    /// trip when both ends are plain ASCII: this runs for every field of every row of an import.
+    static func trimmed<Text: StringProtocol>(_ value: Text, newlines: Bool) -> String where Text.UTF8View: BidirectionalCollection {
+        let bytes = value.utf8
+        guard let first = bytes.first, let last = bytes.last else { return "" }
+        func isPlain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+        if isPlain(first) && isPlain(last) { return String(value) }
+        return value.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
 
     /// Free text on one line: line breaks and tabs (a spreadsheet cell over several lines) become single
     /// spaces; any other control character is refused, as is text over `maxLength`.
     mutating func text(_ field: String, required: Bool = false, maxLength: Int = 300) -> String {
         let value = FieldReader.singleLine(raw(field))
+        // Printable ASCII within the length: nothing below can object (the common case, checked on bytes).
+        if value.utf8.count <= maxLength && value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            if required && value.isEmpty { fail(field, "is required") }
+            return value
+        }
         if required && value.isEmpty {
             fail(field, "is required")
         } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -46,16 +61,16 @@ struct FieldReader {
     }
 
     static func singleLine(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }) else { return text }
+        guard text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 9 }) else { return text }
         return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { trimmed($0, newlines: false) }
             .filter { !$0.isEmpty }
             .joined(separator: " ")
     }
 
     /// A `;`-separated list of short texts; empty entries are dropped.
     mutating func list(_ field: String, maxItems: Int = 50) -> [String] {
-        let items = text(field, maxLength: 2000).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let items = text(field, maxLength: 2000).split(separator: ";").map { FieldReader.trimmed($0, newlines: false) }
             .filter { !$0.isEmpty }
         if items.count > maxItems { fail(field, "has more than \(maxItems) entries") }
         return items
