@@ -178,6 +178,25 @@ struct AtomicImportTests {
         #expect(try database.openingsOpen(at: moment).sorted { $0.id < $1.id } == [original[0], changed])
     }
 
+    /// A re-import updates what the list says and keeps what the subscriber chose: the id their links
+    /// carry, the day they joined, and "skip empty digests" from the preferences page.
+    @Test func reimportingSubscribersKeepsTheirIdJoinDateAndOwnChoices() throws {
+        let database = try AppDatabase.inMemory()
+        let first = Timestamp.parse("2026-11-01T00:00:00Z")!
+        _ = try database.importSubscribers([Subscriber(email: "zoe@example.org", name: "Zoë")], now: first)
+        let id = try #require(try database.subscriber(email: "zoe@example.org")?.id)
+        try database.writer.write { try $0.execute(sql: "UPDATE subscriber SET skipEmpty = 1") }
+        let summary = try database.importSubscribers(
+            [Subscriber(email: "Zoe@Example.org", name: "Zoë Müller", preferences: Preferences(languages: ["Go"]))],
+            now: Timestamp.parse("2026-11-20T00:00:00Z")!)
+        #expect(summary == SubscriberImportSummary(added: 0, updated: 1))
+        let stored = try #require(try database.subscriber(email: "zoe@example.org"))
+        #expect(stored.id == id && stored.name == "Zoë Müller" && stored.email == "Zoe@Example.org")
+        #expect(stored.preferences.languages == ["Go"] && stored.preferences.skipEmpty)
+        let joined = try database.writer.read { try Date.fetchOne($0, sql: "SELECT createdAt FROM subscriber") }
+        #expect(joined == first)
+    }
+
     @Test func reimportingSalariesDoesNotDuplicateThem() throws {
         let database = try AppDatabase.inMemory()
         let dir = try TemporaryDirectory()

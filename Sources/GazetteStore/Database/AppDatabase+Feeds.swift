@@ -22,7 +22,7 @@ extension AppDatabase {
             for opening in openings {
                 try statement.execute(arguments: [
                     opening.source, opening.id, opening.company, opening.title, opening.level.rawValue,
-                    try OpeningRecord.stackJSON(opening.stack), opening.location, opening.remote, opening.salaryMin,
+                    try StoredList.json(opening.stack, column: "stack"), opening.location, opening.remote, opening.salaryMin,
                     opening.salaryMax, opening.currency, opening.url, StoredDate(opening.postedAt),
                     opening.closedAt.map(StoredDate.init),
                 ])

@@ -22,21 +22,45 @@ extension AppDatabase {
     /// An import never re-subscribes someone who unsubscribed: a stale list must not undo their choice.
     public func importSubscribers(_ subscribers: [Subscriber], now: Date) throws -> SubscriberImportSummary {
         try write { db in
+            // Prepared once for the whole list: record-level fetch, insert and update built their SQL and
+            // went through `Codable` for every row (18 s for 100,000 subscribers).
+            let find = try db.cachedStatement(sql: "SELECT id, status FROM subscriber WHERE emailKey = ?")
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO subscriber (id, email, emailKey, name, timeZone, sendDay, sendHour, languages, levels,
+                    remoteOnly, locations, minSalary, skipEmpty, status, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            // The subscriber's own choices stay: the date they joined and whether they skip empty digests.
+            let update = try db.cachedStatement(sql: """
+                UPDATE subscriber SET email = ?, emailKey = ?, name = ?, timeZone = ?, sendDay = ?, sendHour = ?,
+                    languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = ?, updatedAt = ?
+                WHERE id = ?
+                """)
+            let stamp = StoredDate(now)
             var summary = SubscriberImportSummary()
             for subscriber in subscribers {
-                var record = SubscriberRecord(subscriber, now: now)
-                if let existing = try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == record.emailKey).fetchOne(db) {
-                    record.id = existing.id
-                    record.createdAt = existing.createdAt
-                    if existing.status == SubscriberStatus.unsubscribed.rawValue {
-                        if record.status == SubscriberStatus.active.rawValue { summary.keptUnsubscribed += 1 }
-                        record.status = existing.status
+                let record = SubscriberRecord(subscriber, now: now)
+                let languages = try StoredList.json(record.languages, column: "languages")
+                let levels = try StoredList.json(record.levels, column: "levels")
+                let locations = try StoredList.json(record.locations, column: "locations")
+                if let existing = try Row.fetchOne(find, arguments: [record.emailKey]) {
+                    var status = record.status
+                    if existing["status"] == SubscriberStatus.unsubscribed.rawValue {
+                        if status == SubscriberStatus.active.rawValue { summary.keptUnsubscribed += 1 }
+                        status = SubscriberStatus.unsubscribed.rawValue
                     }
-                    record.skipEmpty = existing.skipEmpty
-                    try record.update(db)
+                    let id: Int64 = existing["id"]
+                    try update.execute(arguments: [
+                        record.email, record.emailKey, record.name, record.timeZone, record.sendDay, record.sendHour,
+                        languages, levels, record.remoteOnly, locations, record.minSalary, status, stamp, id,
+                    ])
                     summary.updated += 1
                 } else {
-                    try record.insert(db)
+                    try insert.execute(arguments: [
+                        record.id, record.email, record.emailKey, record.name, record.timeZone, record.sendDay,
+                        record.sendHour, languages, levels, record.remoteOnly, locations, record.minSalary,
+                        record.skipEmpty, record.status, stamp, stamp,
+                    ])
                     summary.added += 1
                 }
             }

@@ -54,14 +54,6 @@ struct OpeningRecord: Codable, FetchableRecord, PersistableRecord {
         self.closedAt = closedAt
     }
 
-    /// The stack as the JSON array `Encodable` stores (and `Decodable` reads back): written directly
-    /// when no entry needs escaping.
-    static func stackJSON(_ stack: [String]) throws -> String {
-        let needsEscaping = stack.contains { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F } }
-        if !needsEscaping { return "[" + stack.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
-        return String(decoding: try databaseJSONEncoder(for: "stack").encode(stack), as: UTF8.self)
-    }
-
     var opening: Opening? {
         guard let level = Level(rawValue: level) else { return nil }
         return Opening(
@@ -241,4 +233,14 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A list of strings as the JSON array `Encodable` stores and `Decodable` reads back: written
+/// directly when no entry needs escaping (imports write one per row and field).
+enum StoredList {
+    static func json(_ items: [String], column: String) throws -> String {
+        let needsEscaping = items.contains { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F } }
+        if !needsEscaping { return "[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        return String(decoding: try SubscriberRecord.databaseJSONEncoder(for: column).encode(items), as: UTF8.self)
+    }
 }
