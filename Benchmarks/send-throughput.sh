@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole send path (select, build, render, compose, SMTP, record) into Postfix's smtp-sink, measured
 # side by side with Postfix's own load generator smtp-source sending a message of the same size at the
-# same concurrency. Prints messages per second for both and their ratio.
+# same concurrency, and with a bare libcurl loop (Benchmarks/libcurl_loop.c: the same message over
+# reused connections, nothing built or recorded), the ceiling of any libcurl-based sender.
+# Prints messages per second for all three and the ratios.
 #
 #   Benchmarks/send-throughput.sh [SUBSCRIBERS] [CONCURRENCY]      (defaults: 5000 4)
 #
@@ -67,12 +69,25 @@ t2=$(now)
 smtp-source -s "$concurrency" -m "$sent" -d -F "$work/message.eml" -f digest@example.com -t reader@example.com 127.0.0.1:12526
 t3=$(now)
 
-python3 - "$sent" "$t0" "$t1" "$t2" "$t3" "$size" "$concurrency" <<'PY'
+# Second baseline: libcurl alone, the same message (CRLF, as Gazette sends it) into a fresh sink.
+cc -O2 Benchmarks/libcurl_loop.c -o "$work/libcurl_loop" -lcurl -lpthread
+"$gazette" preview --subscriber reader1@example.com --week 2026-W48 --format eml > "$work/message-crlf.eml"
+start_sink 12528
+t4=$(now)
+"$work/libcurl_loop" smtp://127.0.0.1:12528 "$sent" "$concurrency" "$work/message-crlf.eml" > "$work/loop"
+t5=$(now)
+looped=$(cut -d' ' -f1 "$work/loop")
+
+python3 - "$sent" "$t0" "$t1" "$t2" "$t3" "$size" "$concurrency" "$t4" "$t5" "$looped" <<'PY'
 import sys
-n, t0, t1, t2, t3, size, c = int(sys.argv[1]), *map(float, sys.argv[2:6]), int(sys.argv[6]), int(sys.argv[7])
-g, s = n / (t1 - t0), n / (t3 - t2)
+n, t0, t1, t2, t3, size, c, t4, t5, looped = (
+    int(sys.argv[1]), *map(float, sys.argv[2:6]), int(sys.argv[6]), int(sys.argv[7]), *map(float, sys.argv[8:10]), int(sys.argv[10]))
+g, s, l = n / (t1 - t0), n / (t3 - t2), looped / (t5 - t4)
 print(f"messages: {n} of ~{size} bytes, concurrency {c}")
 print(f"gazette send (whole path): {g:8.0f} msg/s  ({t1 - t0:.2f} s)")
 print(f"smtp-source (baseline):    {s:8.0f} msg/s  ({t3 - t2:.2f} s)")
+print(f"bare libcurl loop:         {l:8.0f} msg/s  ({t5 - t4:.2f} s, {looped} messages)")
 print(f"ratio gazette/smtp-source: {g / s:.2f}")
+print(f"ratio libcurl loop/smtp-source: {l / s:.2f}")
+print(f"ratio gazette/libcurl loop: {g / l:.2f}")
 PY
