@@ -12,13 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
 
-scripts/install-deps --bench
-if [[ -n "${GAZETTE_BIN:-}" ]]; then
-    gazette=$GAZETTE_BIN
-else
-    swift build -c release --product gazette >/dev/null
-    gazette="$PWD/.build/release/gazette"
-fi
+source Benchmarks/common.sh
+prepare_gazette
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench GAZETTE_LOG_LEVEL=error

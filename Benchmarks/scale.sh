@@ -15,13 +15,8 @@ sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 10000 100000)
 port=${SCALE_PORT:-12527}
 
-scripts/install-deps --bench
-if [[ -n "${GAZETTE_BIN:-}" ]]; then
-    gazette=$GAZETTE_BIN
-else
-    swift build -c release --product gazette >/dev/null
-    gazette="$PWD/.build/release/gazette"
-fi
+source Benchmarks/common.sh
+prepare_gazette
 work=$(mktemp -d)
 groups=()   # process groups started here (each via setsid): smtp-sink, and the send while it runs
 cleanup() {
@@ -58,19 +53,8 @@ now() { date +%s.%N; }
 : > "$work/results"
 for size in "${sizes[@]}"; do
     export GAZETTE_DATABASE="$work/gazette-$size.sqlite"
-    "$gazette" import openings Samples/openings.csv >/dev/null
-    "$gazette" import salaries Samples/salaries.csv >/dev/null
-    "$gazette" import certifications Samples/certifications.csv >/dev/null
-    # The roster of Benchmarks/send-throughput.sh: varied languages, levels and remote-only.
-    python3 - "$size" > "$work/roster.csv" <<'PY'
-import sys
-n = int(sys.argv[1])
-langs = ["", "Go", "Python", "Java;Spring Boot", "Node.js", "Python;Django", "Go;Python"]
-levels = ["", "senior", "mid;senior", "lead;principal", "junior"]
-print("email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status")
-for i in range(n):
-    print(f"reader{i}@example.com,Reader {i},Etc/UTC,mon,9,{langs[i % 7]},{levels[i % 5]},{'true' if i % 3 == 0 else ''},,,")
-PY
+    import_sample_feeds
+    write_roster "$size" > "$work/roster.csv"
     t0=$(now)
     run_group "$gazette" subscribers import "$work/roster.csv" >/dev/null
     t1=$(now)

@@ -14,13 +14,8 @@ cd "$(dirname "$0")/.."
 subscribers=${1:-5000}
 concurrency=${2:-4}
 
-scripts/install-deps --bench
-if [[ -n "${GAZETTE_BIN:-}" ]]; then
-    gazette=$GAZETTE_BIN
-else
-    swift build -c release --product gazette >/dev/null
-    gazette="$PWD/.build/release/gazette"
-fi
+source Benchmarks/common.sh
+prepare_gazette
 work=$(mktemp -d)
 sinks=()
 trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
@@ -28,18 +23,8 @@ export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates
        GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
 
 # The sample feeds, and a roster with varied preferences.
-"$gazette" import openings Samples/openings.csv >/dev/null
-"$gazette" import salaries Samples/salaries.csv >/dev/null
-"$gazette" import certifications Samples/certifications.csv >/dev/null
-python3 - "$subscribers" > "$work/roster.csv" <<'PY'
-import sys
-n = int(sys.argv[1])
-langs = ["", "Go", "Python", "Java;Spring Boot", "Node.js", "Python;Django", "Go;Python"]
-levels = ["", "senior", "mid;senior", "lead;principal", "junior"]
-print("email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status")
-for i in range(n):
-    print(f"reader{i}@example.com,Reader {i},Etc/UTC,mon,9,{langs[i % 7]},{levels[i % 5]},{'true' if i % 3 == 0 else ''},,,")
-PY
+import_sample_feeds
+write_roster "$subscribers" > "$work/roster.csv"
 "$gazette" subscribers import "$work/roster.csv" >/dev/null
 
 start_sink() {  # $1 = port

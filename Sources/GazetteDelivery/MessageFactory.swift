@@ -72,12 +72,9 @@ public struct MessageFactory: Sendable {
     ) throws(DeliveryError) -> PreparedMessage {
         let (composed, shell, personal) = try build(content: content, subscriber: subscriber, date: date, recipient: recipient)
         let rendered = shell.digest.fill(personal)
-        let head = composed.head
         return PreparedMessage(
             digest: composed.digest, rendered: rendered,
-            message: OutgoingMessage(
-                from: head.from, to: head.to, subject: head.subject, date: head.date, messageID: head.messageID,
-                unsubscribeURIs: head.unsubscribeURIs, listID: head.listID, text: rendered.text, html: rendered.html),
+            message: OutgoingMessage(head: composed.head, text: rendered.text, html: rendered.html),
             bytes: composed.bytes, key: composed.key)
     }
 

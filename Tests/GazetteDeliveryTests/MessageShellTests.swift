@@ -84,7 +84,7 @@ struct MessageShellTests {
         let sent = try harness.factory.compose(content: content, subscriber: subscriber, date: date)
         let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: date)
         #expect(sent.bytes == preview.bytes)
-        #expect(sent.head.messageID == preview.message.messageID)
+        #expect(sent.head.messageID == preview.message.head.messageID)
     }
 }
 

@@ -184,9 +184,9 @@ struct MessageFactoryTests {
         let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: options.now)
         let sent = try Data(contentsOf: URL(fileURLWithPath: "\(outbox)/\(preview.key).eml"))
         #expect(Array(sent) == preview.bytes)
-        #expect(preview.message.messageID.hasPrefix("gazette.2026-W48.") && preview.message.messageID.hasSuffix("@example.com"))
+        #expect(preview.message.head.messageID.hasPrefix("gazette.2026-W48.") && preview.message.head.messageID.hasSuffix("@example.com"))
         // Deterministic per (edition, subscriber): a second build gives the same Message-ID.
-        #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.messageID == preview.message.messageID)
+        #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.head.messageID == preview.message.head.messageID)
     }
 
     @Test func renderedDigestsAreSharedButNeverOutliveTheirData() async throws {
@@ -198,7 +198,7 @@ struct MessageFactoryTests {
         let second = try harness.factory.prepare(content: content, subscriber: utc, date: Date())
         // Same digest, each with their own greeting and links.
         #expect(first.rendered.text.contains("Hi Early,") && second.rendered.text.contains("Hi Utc,"))
-        #expect(first.message.unsubscribeURIs != second.message.unsubscribeURIs)
+        #expect(first.message.head.unsubscribeURIs != second.message.head.unsubscribeURIs)
         // The feed changes; the next computation of the edition shows it.
         var renamed = try #require(content.newOpenings.first)
         renamed.title = "Renamed Go Engineer"

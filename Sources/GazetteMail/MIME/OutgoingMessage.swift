@@ -27,42 +27,29 @@ public struct Mailbox: Hashable, Sendable {
 
 /// Everything a digest e-mail consists of, before it becomes MIME.
 public struct OutgoingMessage: Sendable {
-    public var from: Mailbox
-    public var to: Mailbox
-    public var subject: String
-    public var date: Date
-    /// Without angle brackets: `gazette.2026-W48.ab12…@example.com`.
-    public var messageID: String
-    /// `List-Unsubscribe` URIs, https first.
-    public var unsubscribeURIs: [String]
-    /// `List-Id` value, e.g. `Backend Jobs Weekly <digest.example.com>`.
-    public var listID: String?
+    public var head: MessageHead
     public var text: String
     public var html: String
+
+    public init(head: MessageHead, text: String, html: String) {
+        self.head = head
+        self.text = text
+        self.html = html
+    }
 
     public init(
         from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, unsubscribeURIs: [String],
         listID: String?, text: String, html: String
     ) {
-        self.from = from
-        self.to = to
-        self.subject = subject
-        self.date = date
-        self.messageID = messageID
-        self.unsubscribeURIs = unsubscribeURIs
-        self.listID = listID
-        self.text = text
-        self.html = html
+        self.init(
+            head: MessageHead(
+                from: from, to: to, subject: subject, date: date, messageID: messageID, unsubscribeURIs: unsubscribeURIs,
+                listID: listID),
+            text: text, html: html)
     }
 
     /// The SMTP envelope: sender and the one recipient of this transaction.
-    public var envelope: Envelope { Envelope(sender: from.address, recipient: to.address) }
-
-    public var head: MessageHead {
-        MessageHead(
-            from: from, to: to, subject: subject, date: date, messageID: messageID, unsubscribeURIs: unsubscribeURIs,
-            listID: listID)
-    }
+    public var envelope: Envelope { head.envelope }
 }
 
 /// The header fields of a message: everything but its body.
