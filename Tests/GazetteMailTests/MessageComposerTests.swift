@@ -31,6 +31,50 @@ struct QuotedPrintableTests {
         #expect(lines.dropLast().allSatisfy { !$0.hasSuffix("=") || !$0.dropLast().hasSuffix("=") })
     }
 
+    /// Pieces encoded apart and joined (the send path's shared parts and personal values) must decode
+    /// to the joined text and keep every rule of one encoding, the 76-character limit included.
+    @Test func piecesEncodedApartDecodeToTheWholeAndKeepTheRules() {
+        var generator = SystemRandomNumberGenerator()
+        let fragments = ["a", " ", ".", "From ", "=", "é", "日", "\n", "\r\n", "\t", String(repeating: "x", count: 75), String(repeating: "y", count: 76)]
+        for _ in 0..<2000 {
+            let pieces = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...8, using: &generator)).map { _ in fragments.randomElement(using: &generator)! }.joined()
+            }
+            var encoded: [UInt8] = []
+            for (index, piece) in pieces.enumerated() {
+                if index == pieces.count - 1 { QuotedPrintable.encode(piece, into: &encoded) } else { QuotedPrintable.encodePiece(piece, into: &encoded) }
+            }
+            let whole = pieces.joined()
+            #expect(Self.decode(encoded) == Array(whole.replacingOccurrences(of: "\r\n", with: "\n").utf8), "\(pieces)")
+            for line in String(decoding: encoded, as: UTF8.self).components(separatedBy: "\r\n") {
+                #expect(line.utf8.count <= QuotedPrintable.maxLineLength, "\(line.debugDescription) in \(pieces)")
+                #expect(!line.hasPrefix(".") && !line.hasPrefix("From ") && !line.hasSuffix(" ") && !line.hasSuffix("\t"))
+            }
+        }
+    }
+
+    static func decode(_ encoded: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        while index < encoded.count {
+            if encoded[index] == 61, index + 2 < encoded.count {
+                if encoded[index + 1] == 13 && encoded[index + 2] == 10 {
+                    index += 3
+                    continue
+                }
+                out.append(UInt8(String(decoding: encoded[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)!)
+                index += 3
+            } else if encoded[index] == 13, index + 1 < encoded.count, encoded[index + 1] == 10 {
+                out.append(10)
+                index += 2
+            } else {
+                out.append(encoded[index])
+                index += 1
+            }
+        }
+        return out
+    }
+
     @Test func convertsLineEndsToCRLF() {
         #expect(encoded("a\r\nb\nc") == "a\r\nb\r\nc")
     }

@@ -5,7 +5,7 @@
 ///
 /// Works on raw bytes into a buffer sized for the worst case: this runs over every byte of every message.
 public enum QuotedPrintable {
-    static let maxLineLength = 76
+    public static let maxLineLength = 76
     static let softBreak: [UInt8] = [61, 13, 10]  // "=\r\n"
 
     /// Encodes UTF-8 text whose lines end in LF or CRLF. A trailing line break is kept.
@@ -26,8 +26,11 @@ public enum QuotedPrintable {
     /// pieces encoded apart (once, and shared by many messages) decode to the text they make together.
     public static func encodePiece(_ text: String, into out: inout [UInt8]) {
         guard !text.isEmpty else { return }
-        encode(text, into: &out)
-        if text.utf8.last != 10 { out.append(contentsOf: softBreak) }
+        var text = text
+        let endsOpen = text.utf8.last != 10
+        // An open last line keeps room for the "=" of its soft break, like any line broken by one.
+        text.withUTF8 { encode(bytes: $0, into: &out, lastLineLimit: endsOpen ? maxLineLength - 1 : maxLineLength) }
+        if endsOpen { out.append(contentsOf: softBreak) }
     }
 
     /// Appends the encoding of one line (no line break in it, and none added).
@@ -39,7 +42,10 @@ public enum QuotedPrintable {
         }
     }
 
-    public static func encode(bytes input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    /// - Parameter lastLineLimit: the width allowed for a last line that no line break ends.
+    public static func encode(
+        bytes input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], lastLineLimit: Int = maxLineLength
+    ) {
         guard let base = input.baseAddress, !input.isEmpty else { return }
         write(into: &out, atMost: worstCase(input.count)) { output in
             var written = 0
@@ -53,7 +59,9 @@ public enum QuotedPrintable {
                 written += 2
                 lineStart = index + 1
             }
-            if lineStart < input.count { written = encodeLine(base, lineStart, input.count, to: output, at: written) }
+            if lineStart < input.count {
+                written = encodeLine(base, lineStart, input.count, to: output, at: written, lastLimit: lastLineLimit)
+            }
             return written
         }
     }
@@ -74,7 +82,8 @@ public enum QuotedPrintable {
 
     /// Encodes `input[from..<to]` as one line at `output + at`; returns the new write position.
     private static func encodeLine(
-        _ input: UnsafePointer<UInt8>, _ from: Int, _ to: Int, to output: UnsafeMutablePointer<UInt8>, at: Int
+        _ input: UnsafePointer<UInt8>, _ from: Int, _ to: Int, to output: UnsafeMutablePointer<UInt8>, at: Int,
+        lastLimit: Int = maxLineLength
     ) -> Int {
         var position = at
         var column = 0
@@ -101,7 +110,7 @@ public enum QuotedPrintable {
             }
             var width = literal ? 1 : 3
             // Keep room for the soft break "=" unless this is the last character of the line.
-            let limit = isLast ? maxLineLength : maxLineLength - 1
+            let limit = isLast ? lastLimit : maxLineLength - 1
             if column + width > limit {
                 output[position] = 61
                 output[position + 1] = 13
