@@ -122,8 +122,7 @@ public struct MessageFactory: Sendable {
             case .html: shell.writeHTML(values, into: &out)
             }
         }
-        let number = String(id)
-        let key = "\(edition)-" + String(repeating: "0", count: max(0, 6 - number.count)) + number
+        let key = "\(edition)-" + id.zeroPadded(6)
         return (ComposedMessage(digest: entry.digest, head: head, bytes: bytes, key: key), shell, personal)
     }
 }

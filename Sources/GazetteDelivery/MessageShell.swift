@@ -26,6 +26,8 @@ struct MessageShell: Sendable {
     let html: [HTMLChunk]
     /// The subject when it holds no personal value.
     let fixedSubject: String?
+    /// Bytes held, for the cache's memory bound and the message's size hint: counted once, not per message.
+    let byteCount: Int
 
     init(_ digest: DigestShell) {
         self.digest = digest
@@ -60,12 +62,6 @@ struct MessageShell: Sendable {
             }
         }
         self.fixedSubject = digest.impersonalSubject
-    }
-
-    static let crlf: [UInt8] = [13, 10]
-
-    /// Bytes held, for the cache's memory bound.
-    var byteCount: Int {
         let textBytes = text.reduce(0) { total, chunk in
             if case .fixed(let bytes, _) = chunk { total + bytes.count } else { total + 64 }
         }
@@ -73,8 +69,10 @@ struct MessageShell: Sendable {
             if case .fixed(let bytes) = chunk { total + bytes.count } else { total + 16 }
         }
         // The shell's own strings are about as large as their encoding.
-        return 2 * (textBytes + htmlBytes)
+        self.byteCount = 2 * (textBytes + htmlBytes)
     }
+
+    static let crlf: [UInt8] = [13, 10]
 
     func subject(_ values: DigestShell.Values) -> String {
         fixedSubject ?? digest.filledSubject(values)

@@ -90,6 +90,12 @@ struct LinkSignerTests {
         #expect(signer.opaqueID("2026-W48/a@example.com") == "491d94444dffc75d")
     }
 
+    @Test func zeroPaddingMatchesTheFixedWidthFormats() {
+        #expect(7.zeroPadded(2) == "07" && 2026.zeroPadded(4) == "2026" && 12.zeroPadded(6) == "000012")
+        #expect(12345.zeroPadded(3) == "12345" && 0.zeroPadded(3) == "000" && (-5).zeroPadded(3) == "-005")
+        #expect(Edition(year: 987, week: 3)?.description == "0987-W03")
+    }
+
     @Test func tokensAreURLSafe() {
         let token = signer.token(subscriberID: 123_456, email: "a@example.com", purpose: .preferences)
         #expect(token.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })

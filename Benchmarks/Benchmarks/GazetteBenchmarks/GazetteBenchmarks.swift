@@ -29,42 +29,14 @@ let benchmarks: @Sendable () -> Void = {
     // then cached), the personal values spliced in, and the headers. The factory is new, so its shell
     // cache starts empty as in a send run: the first pass over the roster renders each of its 105
     // distinct digests once (these show in p99 and max; p50 is the cached path).
-    var nextForSend = 0
-    Benchmark("send path (MessageFactory.compose)", configuration: configuration) {
-        (benchmark: Benchmark, state: (fixture: Fixture, factory: MessageFactory)) in
-        let (fixture, factory) = state
-        for _ in benchmark.scaledIterations {
-            let subscriber = fixture.subscribers[nextForSend % fixture.subscribers.count]
-            nextForSend += 1
-            do {
-                blackHole(try factory.compose(content: fixture.content, subscriber: subscriber, date: fixture.date))
-            } catch {
-                benchmark.error("compose failed for \(subscriber.email): \(error)")
-            }
-        }
-    } setup: {
-        let fixture = try await Fixture.shared()
-        return (fixture: fixture, factory: MessageFactory(templates: fixture.templates, sender: fixture.sender))
+    factoryBenchmark("send path (MessageFactory.compose)", configuration: configuration) { factory, fixture, subscriber in
+        try factory.compose(content: fixture.content, subscriber: subscriber, date: fixture.date)
     }
 
     // a'. The same message through `MessageFactory.prepare`, the path of `preview` and `send-test`: the
     // bytes of (a) plus the filled RenderedDigest and an OutgoingMessage for display. Same cold start.
-    var nextForPrepare = 0
-    Benchmark("render+compose (MessageFactory.prepare)", configuration: configuration) {
-        (benchmark: Benchmark, state: (fixture: Fixture, factory: MessageFactory)) in
-        let (fixture, factory) = state
-        for _ in benchmark.scaledIterations {
-            let subscriber = fixture.subscribers[nextForPrepare % fixture.subscribers.count]
-            nextForPrepare += 1
-            do {
-                blackHole(try factory.prepare(content: fixture.content, subscriber: subscriber, date: fixture.date))
-            } catch {
-                benchmark.error("prepare failed for \(subscriber.email): \(error)")
-            }
-        }
-    } setup: {
-        let fixture = try await Fixture.shared()
-        return (fixture: fixture, factory: MessageFactory(templates: fixture.templates, sender: fixture.sender))
+    factoryBenchmark("render+compose (MessageFactory.prepare)", configuration: configuration) { factory, fixture, subscriber in
+        try factory.prepare(content: fixture.content, subscriber: subscriber, date: fixture.date)
     }
 
     // b. The naive baseline the shell cache is measured against: the same digest filter and links, then
@@ -213,5 +185,29 @@ struct Fixture: Sendable {
             cut.append(character)
         }
         html12KB = cut
+    }
+}
+
+/// One message per iteration through a fresh `MessageFactory` (empty shell cache, as at the start of a
+/// send run), for the next subscriber of the roster in turn.
+func factoryBenchmark(
+    _ name: String, configuration: Benchmark.Configuration,
+    message: @escaping @Sendable (MessageFactory, Fixture, Subscriber) throws -> some Any
+) {
+    var next = 0
+    Benchmark(name, configuration: configuration) { (benchmark: Benchmark, state: (fixture: Fixture, factory: MessageFactory)) in
+        let (fixture, factory) = state
+        for _ in benchmark.scaledIterations {
+            let subscriber = fixture.subscribers[next % fixture.subscribers.count]
+            next += 1
+            do {
+                blackHole(try message(factory, fixture, subscriber))
+            } catch {
+                benchmark.error("\(name) failed for \(subscriber.email): \(error)")
+            }
+        }
+    } setup: {
+        let fixture = try await Fixture.shared()
+        return (fixture: fixture, factory: MessageFactory(templates: fixture.templates, sender: fixture.sender))
     }
 }

@@ -36,8 +36,7 @@ public struct Edition: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String {
         // Runs for every ledger write: plain string building, not `String(format:)`.
-        let digits = String(year)  // 1...9999
-        return String(repeating: "0", count: 4 - digits.count) + digits + (week < 10 ? "-W0\(week)" : "-W\(week)")
+        year.zeroPadded(4) + "-W" + week.zeroPadded(2)
     }
 
     /// Monday 00:00:00 UTC of this week, in days since 1970-01-01.

@@ -101,8 +101,7 @@ public struct MessageComposer: Sendable {
         let rest = total - dayNumber * 86_400
         let civil = CivilDate(daysSinceEpoch: dayNumber)
         let weekday = days[CivilDate.isoWeekday(daysSinceEpoch: dayNumber) - 1]
-        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let time = "\(twoDigits(rest / 3600)):\(twoDigits(rest / 60 % 60)):\(twoDigits(rest % 60))"
+        let time = "\((rest / 3600).zeroPadded(2)):\((rest / 60 % 60).zeroPadded(2)):\((rest % 60).zeroPadded(2))"
         return "\(weekday), \(civil.day) \(months[civil.month - 1]) \(civil.year) \(time) +0000"
     }
 }

@@ -69,7 +69,7 @@ extension AppDatabase {
         let rows = try Row.fetchAll(
             db,
             sql: "SELECT subscriberId, state FROM delivery WHERE edition = ? AND subscriberId IN (SELECT value FROM json_each(?))",
-            arguments: [edition.description, "[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"])
+            arguments: [edition.description, AppDatabase.jsonList(subscriberIDs)])
         for row in rows {
             if let state = DeliveryState(rawValue: row["state"]) { result[row["subscriberId"]] = state }
         }
@@ -88,7 +88,7 @@ extension AppDatabase {
             var onlyArguments: StatementArguments = []
             if let subscriberIDs {
                 only = " AND delivery.subscriberId IN (SELECT value FROM json_each(?))"
-                onlyArguments = ["[" + subscriberIDs.map(String.init).joined(separator: ",") + "]"]
+                onlyArguments = [AppDatabase.jsonList(subscriberIDs)]
             }
             let select = "SELECT delivery.id AS deliveryId, delivery.attempts AS deliveryAttempts, subscriber.* FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId"
             var rows = try Row.fetchAll(
@@ -168,7 +168,7 @@ extension AppDatabase {
                         attempts = attempts - 1, updatedAt = ?
                     WHERE state = 'sending' AND id IN (SELECT value FROM json_each(?))
                     """,
-                arguments: [now, "[" + deliveryIDs.map(String.init).joined(separator: ",") + "]"])
+                arguments: [now, AppDatabase.jsonList(deliveryIDs)])
         }
     }
 
@@ -234,5 +234,10 @@ extension AppDatabase {
                     lastReply: row["lastReply"]))
             }
         }
+    }
+
+    /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound value however many ids.
+    static func jsonList(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 }

@@ -19,13 +19,9 @@ struct StoredDate: DatabaseValueConvertible {
             rest += 86_400_000
         }
         let civil = CivilDate(daysSinceEpoch: Int(days))
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-        }
-        text = pad(Int64(civil.year), 4) + "-" + pad(Int64(civil.month), 2) + "-" + pad(Int64(civil.day), 2) + " "
-            + pad(rest / 3_600_000, 2) + ":" + pad(rest / 60_000 % 60, 2) + ":" + pad(rest / 1000 % 60, 2) + "."
-            + pad(rest % 1000, 3)
+        text = civil.year.zeroPadded(4) + "-" + civil.month.zeroPadded(2) + "-" + civil.day.zeroPadded(2) + " "
+            + (rest / 3_600_000).zeroPadded(2) + ":" + (rest / 60_000 % 60).zeroPadded(2) + ":"
+            + (rest / 1000 % 60).zeroPadded(2) + "." + (rest % 1000).zeroPadded(3)
     }
 
     var databaseValue: DatabaseValue { text.databaseValue }

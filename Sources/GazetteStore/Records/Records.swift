@@ -178,15 +178,38 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
         timeZone = row["timeZone"]
         sendDay = row["sendDay"]
         sendHour = row["sendHour"]
-        languages = try SubscriberRecord.list(row["languages"], column: "languages")
-        levels = try SubscriberRecord.list(row["levels"], column: "levels")
+        languages = try StoredList.strings(row["languages"], column: "subscriber.languages")
+        levels = try StoredList.strings(row["levels"], column: "subscriber.levels")
         remoteOnly = row["remoteOnly"]
-        locations = try SubscriberRecord.list(row["locations"], column: "locations")
+        locations = try StoredList.strings(row["locations"], column: "subscriber.locations")
         minSalary = row["minSalary"]
         skipEmpty = row["skipEmpty"]
         status = row["status"]
         createdAt = row["createdAt"]
         updatedAt = row["updatedAt"]
+    }
+
+    var subscriber: Subscriber {
+        Subscriber(
+            id: id, email: email, name: name, timeZone: timeZone, sendDay: Weekday(rawValue: sendDay) ?? .monday,
+            sendHour: sendHour,
+            preferences: Preferences(
+                languages: languages, levels: levels.compactMap(Level.init(rawValue:)), remoteOnly: remoteOnly,
+                locations: locations, minSalary: minSalary, skipEmpty: skipEmpty),
+            status: SubscriberStatus(rawValue: status) ?? .active)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A list of strings as the JSON array `Encodable` stores and `Decodable` reads back, written and
+/// read directly when no entry needs escaping (imports write one per row and field; claims read them).
+enum StoredList {
+    /// - Parameter column: the table's name for it, e.g. `stack`, for `databaseJSONEncoder(for:)`.
+    static func json(_ items: [String], column: String) throws -> String {
+        let needsEscaping = items.contains { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F } }
+        if !needsEscaping { return "[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        return String(decoding: try SubscriberRecord.databaseJSONEncoder(for: column).encode(items), as: UTF8.self)
     }
 
     /// `["Go","Python"]` without escapes, read directly; anything else (escapes, spaces) goes to `JSONDecoder`.
@@ -208,7 +231,7 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     /// A JSON array of strings, as `Encodable` stored it.
-    private static func list(_ value: DatabaseValue, column: String) throws -> [String] {
+    static func strings(_ value: DatabaseValue, column: String) throws -> [String] {
         let data: Data
         switch value.storage {
         case .string(let text):
@@ -217,30 +240,8 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
         case .blob(let blob):
             data = blob
         default:
-            throw DatabaseError(message: "subscriber.\(column) is not a JSON array")
+            throw DatabaseError(message: "\(column) is not a JSON array")
         }
         return try JSONDecoder().decode([String].self, from: data)
-    }
-
-    var subscriber: Subscriber {
-        Subscriber(
-            id: id, email: email, name: name, timeZone: timeZone, sendDay: Weekday(rawValue: sendDay) ?? .monday,
-            sendHour: sendHour,
-            preferences: Preferences(
-                languages: languages, levels: levels.compactMap(Level.init(rawValue:)), remoteOnly: remoteOnly,
-                locations: locations, minSalary: minSalary, skipEmpty: skipEmpty),
-            status: SubscriberStatus(rawValue: status) ?? .active)
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
-/// A list of strings as the JSON array `Encodable` stores and `Decodable` reads back: written
-/// directly when no entry needs escaping (imports write one per row and field).
-enum StoredList {
-    static func json(_ items: [String], column: String) throws -> String {
-        let needsEscaping = items.contains { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F } }
-        if !needsEscaping { return "[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
-        return String(decoding: try SubscriberRecord.databaseJSONEncoder(for: column).encode(items), as: UTF8.self)
     }
 }
