@@ -95,6 +95,14 @@ def short_day(ts):
     return f"{DAYS[ts.weekday()]} {ts.day} {MONTHS[ts.month - 1]}"
 
 
+def isolated(text):
+    """Formatting.isolatedIfBidirectional: U+2068 … U+2069 around text with right-to-left letters or bidi controls."""
+    ranges = ((0x202A, 0x202E), (0x2066, 0x2069), (0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF),
+              (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+    needs = any(ord(ch) in (0x200E, 0x200F, 0x061C) or any(lo <= ord(ch) <= hi for lo, hi in ranges) for ch in text)
+    return "\u2068" + text + "\u2069" if needs else text
+
+
 def join_list(items):
     if len(items) < 2:
         return "".join(items)
@@ -204,7 +212,9 @@ def edition_content():
     shared = {
         "listName": LIST_NAME, "edition": EDITION, "weekRange": "23–29 Nov 2026",
         "openTotal": grouped(len(open_now)), "newThisWeek": grouped(len(fresh)),
-        "topCompanies": join_list([c for c, _ in top]), "hasTopCompanies": bool(top),
+        "topCompanies": join_list([isolated(c) for c, _ in top]), "hasTopCompanies": bool(top),
+        "topCompanyList": [{"name": c, "separator": "" if i == 0 else (" and " if i == len(top) - 1 else ", ")}
+                           for i, (c, _) in enumerate(top)],
         "market": market, "certifications": certifications, "hasCertifications": bool(certifications),
         "postalAddress": POSTAL,
     }
@@ -264,6 +274,7 @@ def digest_context(sub, fresh, changes, shared):
         "headline": headline, "preheader": " · ".join(teaser),
         "openings": shown, "hasOpenings": bool(shown), "hasMore": count > len(shown),
         "moreOpenings": grouped(count - len(shown)),
+        "moreOpeningsNoun": "matching opening" if count - len(shown) == 1 else "matching openings",
         "salaryChanges": follows, "hasSalaryChanges": bool(follows),
         "greetingName": first or "there", "email": email,
         "unsubscribeURL": f"{BASE_URL}/unsubscribe/{unsubscribe}",

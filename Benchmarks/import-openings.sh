@@ -16,7 +16,7 @@ source Benchmarks/common.sh
 prepare_gazette
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench GAZETTE_LOG_LEVEL=error
+export GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij GAZETTE_LOG_LEVEL=error
 
 # ROWS valid openings in Gazette's CSV format: unique (source, id), varied companies, titles (some
 # quoted, some non-ASCII), levels, stacks, locations, salaries and currencies, posted in 2026-W44..W48,

@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-export GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench GAZETTE_BASE_URL=https://news.example.com \
+export GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij GAZETTE_BASE_URL=https://news.example.com \
        GAZETTE_LOG_LEVEL=error GAZETTE_OUTBOX="$work/outbox"
 
 # Runs "$@" in a process group of its own (killed on exit) and waits for it.

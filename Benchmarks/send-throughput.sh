@@ -19,7 +19,7 @@ prepare_gazette
 work=$(mktemp -d)
 sinks=()
 trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=bench \
+export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij \
        GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
 
 # The sample feeds, and a roster with varied preferences.

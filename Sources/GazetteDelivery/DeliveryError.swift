@@ -13,6 +13,8 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     case mail(MailError)
     case template(TemplateError)
+    /// Anything else, named as what it is rather than guessed to be a database error.
+    case unexpected(String)
 
     /// Wraps an error from the modules below at this module's boundary.
     public init(_ error: any Error) {
@@ -21,7 +23,7 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
         case let error as StoreError: self = .store(error)
         case let error as MailError: self = .mail(error)
         case let error as TemplateError: self = .template(error)
-        default: self = .store(.database(String(describing: error)))
+        default: self = .unexpected(String(describing: error))
         }
     }
 
@@ -34,6 +36,7 @@ public enum DeliveryError: Error, Sendable, CustomStringConvertible {
         case .store(let error): error.description
         case .mail(let error): error.description
         case .template(let error): error.description
+        case .unexpected(let detail): "unexpected error: \(detail)"
         }
     }
 }

@@ -93,10 +93,37 @@ public struct SendSummary: Sendable {
     }
 
     /// The last line `send` prints.
-    public var line: String {
+    public var line: String { "\(edition)\(dryRun ? " (dry run)" : ""): \(counts)" }
+
+    private var counts: String {
         let first = dryRun ? "would send \(plan.filter { !$0.skip }.count)" : "sent \(sent)"
-        return "\(edition)\(dryRun ? " (dry run)" : ""): \(first), already sent \(alreadySent), deferred \(deferred), "
-            + "failed \(failed), skipped \(skipped), seconds \(String(format: "%.2f", seconds))"
+        return "\(first), already sent \(alreadySent), deferred \(deferred), failed \(failed), skipped \(skipped), "
+            + "seconds \(String(format: "%.2f", seconds))"
+    }
+
+    /// Whether the run found anything of this edition to report: a message sent, planned, skipped,
+    /// already sent, waiting or recovered.
+    public var touchedAnything: Bool {
+        sent + alreadySent + deferred + failed + skipped + recovered + pending > 0 || !plan.isEmpty
+    }
+
+    /// The summary lines of a plain `send` that looked at several editions: one per edition it handled,
+    /// each naming its own edition, and when there were several, a last line with the totals.
+    /// When it handled none, the one line of `fallback` (the edition of the run's moment).
+    public static func lines(_ summaries: [SendSummary], fallback: Edition) -> [String] {
+        let handled = summaries.filter(\.touchedAnything)
+        switch handled.count {
+        case 0:
+            var idle = combined(summaries, edition: fallback)
+            idle.edition = fallback
+            return [idle.line]
+        case 1:
+            return [handled[0].line]
+        default:
+            let total = combined(handled, edition: fallback)
+            let names = handled.map(\.edition.description).joined(separator: " + ")
+            return handled.map(\.line) + ["total (\(names))\(total.dryRun ? " (dry run)" : ""): \(total.counts)"]
+        }
     }
 }
 

@@ -20,6 +20,8 @@ public struct SendRun: Sendable {
     public var progress: (@Sendable (SendProgress) -> Void)?
     /// Subscribers read per batch while enqueuing: the list is never held whole.
     public var batchSize = 1000
+    /// How long the run lease lasts without renewal; the heartbeat renews it every quarter of that.
+    public var leaseDuration: Double = 120
 
     public init(database: AppDatabase, transport: any MailTransport, factory: MessageFactory, logger: Logger) {
         self.database = database
@@ -58,13 +60,16 @@ public struct SendRun: Sendable {
     /// A plain run (no `--week`): for each subscriber, the latest edition whose local send time has come —
     /// next week's for readers east of UTC on Sunday, last week's for readers west of it on Monday, and
     /// last week's for those a downtime made miss it, while it is open.
+    ///
+    /// - Returns: one summary per edition looked at, in edition order.
     public func runDue(_ base: SendOptions) async throws(DeliveryError) -> [SendSummary] {
         let current = Edition(containing: base.now)
         let finishPrevious: Bool
         do { finishPrevious = try database.hasDeliveries(edition: current.previous) } catch { throw DeliveryError(error) }
         var summaries: [SendSummary] = []
+        // The previous edition is looked at even when nobody has had it yet: readers west of UTC are due
+        // for it after its week has ended in UTC (`SendSchedule.targetEdition` decides who).
         for edition in [current.previous, current, current.next] where base.now < schedule.closing(of: edition) {
-            if edition == current.previous && !finishPrevious { continue }
             if Task.isCancelled { break }
             var options = base
             options.edition = edition
@@ -133,9 +138,17 @@ public struct SendRun: Sendable {
     private func send(_ options: SendOptions, content: EditionContent, onlyID: Int64?) async throws -> SendSummary {
         let edition = options.edition
         let started = Date()
-        let lease = LeaseKeeper(database: database, name: "send \(edition)")
+        let lease = LeaseKeeper(database: database, name: "send \(edition)", duration: leaseDuration)
         try lease.acquire()
-        defer { lease.release() }
+        // The heartbeat keeps the lease while messages wait on a slow server; the workers check it before
+        // each message (fencing).
+        let heartbeat = lease.startHeartbeat(logger: logger)
+        defer {
+            heartbeat.cancel()
+            do { try lease.release() } catch {
+                logger.warning("could not release the send lease; it expires by itself", metadata: ["error": "\(error)"])
+            }
+        }
 
         var summary = SendSummary(edition: edition)
         summary.recovered = try database.recoverInterrupted(edition: edition, now: Date())
@@ -163,7 +176,8 @@ public struct SendRun: Sendable {
         let tally = Tally(total: total, progress: progress)
         let suppressed = try database.suppressedKeys()
         let worker = Worker(
-            run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed)
+            run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed,
+            lease: lease)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<max(1, options.concurrency) {
@@ -172,13 +186,21 @@ public struct SendRun: Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            // Stop claiming; rows claimed but never attempted go back to the queue.
+            // Stop claiming; rows claimed but never attempted go back to the queue while the lease is ours.
             let unattempted = await source.stop()
-            try? database.releaseClaims(deliveryIDs: unattempted, now: Date())
+            if lease.isValid {
+                do { try database.releaseClaims(deliveryIDs: unattempted, now: Date()) } catch {
+                    logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
+                        "count": "\(unattempted.count)", "error": "\(error)",
+                    ])
+                }
+            }
             throw error
         }
         // Rows claimed but never handed out (a stop, a limit) go back to the queue.
-        try database.releaseClaims(deliveryIDs: await source.stop(), now: Date())
+        let unhanded = await source.stop()
+        guard lease.isValid else { throw StoreError.leaseLost(name: lease.name) }
+        try database.releaseClaims(deliveryIDs: unhanded, now: Date())
         summary.interrupted = Task.isCancelled
         let counted = await tally.counts
         summary.sent = counted.sent

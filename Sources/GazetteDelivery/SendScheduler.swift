@@ -33,13 +33,19 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
     public func run() async throws {
         let logger = sendRun.logger
         logger.info("scheduler started", metadata: ["cron": "\(cron?.description ?? "off")"])
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sendDue()
-                if Task.isCancelled { break }
-                let pause = sleepDuration(from: now())
-                try await clock.sleep(until: clock.now.advanced(by: pause), tolerance: .seconds(1))
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await sendDue()
+                    if Task.isCancelled { break }
+                    let pause = sleepDuration(from: now())
+                    try await clock.sleep(until: clock.now.advanced(by: pause), tolerance: .seconds(1))
+                }
             }
+        } catch is CancellationError {
+            // A graceful shutdown cancels the sleep: the normal way out.
+        } catch {
+            logger.error("scheduler loop ended by an error", metadata: ["error": "\(error)"])
         }
         logger.info("scheduler stopped")
     }
@@ -70,7 +76,10 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
         if let cron {
             next = cron.next(after: moment)
         } else {
-            next = try? sendRun.nextDueDate(after: moment)
+            do { next = try sendRun.nextDueDate(after: moment) } catch {
+                sendRun.logger.warning("could not read the next send time; looking again soon", metadata: ["error": "\(error)"])
+                next = nil
+            }
         }
         guard let next else { return maximumSleep }
         let seconds = max(0, next.timeIntervalSince(moment))
@@ -79,7 +88,7 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
 }
 
 extension SendRun {
-    /// The earliest send time after `moment` of any active subscriber, for this week's or next week's edition.
+    /// The earliest send time after `moment` of any active subscriber, for last, this or next week's edition.
     public func nextDueDate(after moment: Date) throws -> Date? {
         let current = Edition(containing: moment)
         var earliest: Date?
@@ -89,7 +98,7 @@ extension SendRun {
             guard let last = batch.last?.id else { return earliest }
             lastID = last
             for subscriber in batch {
-                for edition in [current, current.next] {
+                for edition in [current.previous, current, current.next] {
                     let due = schedule.dueDate(for: subscriber, edition: edition)
                     if due > moment, earliest.map({ due < $0 }) ?? true { earliest = due }
                 }

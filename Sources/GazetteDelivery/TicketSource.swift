@@ -3,7 +3,7 @@ import GazetteCore
 import GazetteStore
 
 /// Hands ledger rows to the workers: claims them from the database in small batches (so few rows
-/// sit in `sending` at once), renews the lease, honours `--limit` and paces to `--rate`.
+/// sit in `sending` at once) under the run's lease, honours `--limit` and paces to `--rate`.
 actor TicketSource {
     let database: AppDatabase
     let lease: LeaseKeeper
@@ -49,9 +49,17 @@ actor TicketSource {
         if stopped || Task.isCancelled { return nil }
         if let limit, handedOut >= limit { return nil }
         if buffer.isEmpty && !exhausted {
-            try lease.acquire()  // renews our own lease; fails if another run took it over
             let want = limit.map { min(batchSize, $0 - handedOut) } ?? batchSize
-            buffer = try database.claim(edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs)
+            // The claim renews our lease in its own transaction, and claims nothing once another run has it.
+            let started = ContinuousClock.now
+            do {
+                buffer = try database.claim(
+                    edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs, lease: lease.claim)
+            } catch StoreError.leaseLost(let name) {
+                lease.markLost()
+                throw StoreError.leaseLost(name: name)
+            }
+            lease.renewed(at: started)
             if buffer.isEmpty { exhausted = true }
         }
         guard !buffer.isEmpty else { return nil }

@@ -14,6 +14,11 @@ private final class SessionBox: @unchecked Sendable {
     init(_ session: any MailSession) { self.session = session }
 }
 
+/// A transport error that stops the run before the message in hand reached the server.
+private struct NothingSent: Error {
+    let error: MailError
+}
+
 /// Set when the run is asked to stop: lanes finish the message in hand and leave the rest.
 private final class StopFlag: Sendable {
     private let flag = Atomic(false)
@@ -33,6 +38,7 @@ struct Worker: Sendable {
     let source: TicketSource
     let tally: Tally
     let suppressed: Set<String>
+    let lease: LeaseKeeper
 
     /// Rows per hop; one when pacing to `--rate`, so each message waits for its own token.
     var batchSize: Int { options.rate == nil ? 8 : 1 }
@@ -62,8 +68,16 @@ struct Worker: Sendable {
                     stop.set()
                 }
                 await tally.add(result.counts)
-                if !result.unattempted.isEmpty {
-                    try? run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
+                // Rows go back to the queue only while the lease is ours: after a takeover they may be
+                // another run's claims, and the next holder requeues whatever is left `sending` anyway.
+                if !result.unattempted.isEmpty && lease.isValid {
+                    do {
+                        try run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
+                    } catch {
+                        run.logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
+                            "count": "\(result.unattempted.count)", "error": "\(error)",
+                        ])
+                    }
                 }
                 if let error = result.error { throw error }
             }
@@ -82,8 +96,20 @@ struct Worker: Sendable {
                 result.unattempted = tickets[position...].map(\.id)
                 break
             }
+            // Fencing: a run whose lease ran out (it stalled, or the process was paused) or was taken over
+            // sends nothing more; another run may already be sending these rows.
+            if !lease.isValid {
+                result.unattempted = tickets[position...].map(\.id)
+                result.error = StoreError.leaseLost(name: lease.name)
+                break
+            }
             do {
                 try handle(ticket, session: box.session, counts: &result.counts)
+            } catch let stop as NothingSent {
+                // The transport stopped the run before this message reached anyone: it is unattempted too.
+                result.error = stop.error
+                result.unattempted = tickets[position...].map(\.id)
+                break
             } catch {
                 result.error = error
                 result.unattempted = tickets[(position + 1)...].map(\.id)
@@ -132,9 +158,9 @@ struct Worker: Sendable {
         }
         switch outcome {
         case .failure(let error):
-            // Nothing reached the recipient: the row goes back to the queue for a later run.
-            try? database.releaseClaims(deliveryIDs: [ticket.id], now: Date())
-            throw error
+            // Nothing reached the recipient: the row goes back to the queue for a later run (the caller
+            // releases it with the rest of the batch).
+            throw NothingSent(error: error)
         case .success(.accepted):
             try database.recordSent(deliveryID: ticket.id, messageID: prepared.head.messageID, now: Date())
             counts.sent += 1

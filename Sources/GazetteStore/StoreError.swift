@@ -8,7 +8,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case invalidInput([ImportIssue])
     /// Another run holds the send lease for this edition.
     case leaseHeld(edition: String, until: String)
+    /// This run's lease expired (a stall, a pause) and another run took it over: this run stops.
+    case leaseLost(name: String)
     case unknownSubscriber(String)
+    /// A command that only reads found no database at the path: it is never created by reading.
+    case noDatabase(path: String)
     /// Any other database failure, wrapped at the module boundary.
     case database(String)
 
@@ -22,7 +26,13 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
                 + "\n\(issues.count) error\(issues.count == 1 ? "" : "s"); nothing was imported"
         case .leaseHeld(let edition, let until):
             "another send run holds the lease for \(edition) (until \(until)); try again later"
+        case .leaseLost(let name):
+            "this run lost its lease for \(name) (it was stalled or paused past the lease's expiry) and stopped "
+                + "before sending anything more; the run holding it now, or the next one, sends the rest"
         case .unknownSubscriber(let email): "no subscriber with address \(email)"
+        case .noDatabase(let path):
+            "no database at \(path): check --database or GAZETTE_DATABASE, or create one with `gazette import`, "
+                + "`gazette subscribers import` or `gazette migrate` (nothing was created)"
         case .database(let detail): "database error: \(detail)"
         }
     }

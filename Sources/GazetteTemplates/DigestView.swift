@@ -86,7 +86,13 @@ public struct DigestView: Sendable, MustacheParent {
         f["headline"] = headline
         f["openTotal"] = Formatting.grouped(content.openTotal)
         f["newThisWeek"] = Formatting.grouped(content.newOpenings.count)
-        f["topCompanies"] = Formatting.list(content.topCompanies.map(\.company))
+        // Company names come from feeds: a right-to-left override in one must not reverse the names after it.
+        let companies = content.topCompanies.map(\.company)
+        f["topCompanies"] = Formatting.list(companies.map(Formatting.isolatedIfBidirectional))
+        f["topCompanyList"] = companies.enumerated().map { index, name -> Fields in
+            let separator = index == 0 ? "" : (index == companies.count - 1 ? " and " : ", ")
+            return ["name": name, "separator": separator]
+        }
         f["hasTopCompanies"] = !content.topCompanies.isEmpty
         let openings: [Fields] = digest.openings.map { o in
             let salary: String
@@ -109,6 +115,7 @@ public struct DigestView: Sendable, MustacheParent {
         f["hasOpenings"] = !openings.isEmpty
         f["hasMore"] = digest.moreOpenings > 0
         f["moreOpenings"] = Formatting.grouped(digest.moreOpenings)
+        f["moreOpeningsNoun"] = digest.moreOpenings == 1 ? "matching opening" : "matching openings"
         let changes: [Fields] = digest.salaryChanges.map { c in
             let trend = c.change.rounded() > 0 ? "up" : (c.change.rounded() < 0 ? "down" : "flat")
             return [

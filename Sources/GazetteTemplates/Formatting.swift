@@ -73,6 +73,21 @@ public enum Formatting {
         }
     }
 
+    /// Wraps text that holds right-to-left letters or bidirectional controls in U+2068 FIRST STRONG
+    /// ISOLATE … U+2069 POP DIRECTIONAL ISOLATE, so it cannot reorder the plain text around it; other text
+    /// is returned as it is. (The HTML part uses `<bdi>` for the same purpose.)
+    public static func isolatedIfBidirectional(_ text: String) -> String {
+        let needsIsolation = text.unicodeScalars.contains { (scalar: Unicode.Scalar) -> Bool in
+            switch scalar.value {
+            case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: return true
+            // Hebrew, Arabic, Syriac, Thaana, NKo and the other right-to-left blocks, with their presentation forms.
+            case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF: return true
+            default: return false
+            }
+        }
+        return needsIsolation ? "\u{2068}\(text)\u{2069}" : text
+    }
+
     public static func plural(_ count: Int, _ singular: String, _ plural: String) -> String {
         "\(grouped(count)) \(count == 1 ? singular : plural)"
     }

@@ -23,7 +23,8 @@ public enum TextWrapper {
             while end > line.startIndex, line[line.index(before: end)] == " " || line[line.index(before: end)] == "\r" {
                 end = line.index(before: end)
             }
-            let trimmed = line[..<end]
+            // The signature separator keeps its space: mail clients recognise "-- " only (RFC 3676 4.3).
+            let trimmed = line[..<end] == "--" && line.hasPrefix("-- ") ? line.prefix(3) : line[..<end]
             // Most lines are short: bytes bound characters, so no need to count characters.
             if trimmed.utf8.count <= width || trimmed.count <= width {
                 output.append(contentsOf: trimmed)
@@ -83,6 +84,8 @@ public enum TextWrapper {
                 first = false
                 var end = lineEnd
                 while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 13 { end -= 1 }
+                // The signature separator keeps its space: mail clients recognise "-- " only.
+                if end - start == 2, bytes[start] == 45, bytes[start + 1] == 45, lineEnd > end, bytes[end] == 32 { end += 1 }
                 guard end - start > width else {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                     return

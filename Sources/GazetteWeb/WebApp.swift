@@ -13,6 +13,10 @@ public struct WebSettings: Sendable {
     public var operatorToken: String?
     public var signer: LinkSigner
     public var listName: String
+    /// Slow or idle clients are cut off (see `SlowClientGuard`): the request head within this time of the
+    /// connection or the previous response, the body within `bodyTimeout` of the head.
+    public var headTimeout: Duration = .seconds(10)
+    public var bodyTimeout: Duration = .seconds(30)
 
     public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String) {
         self.host = host
@@ -30,7 +34,8 @@ public enum WebApp {
     public static func router(
         database: AppDatabase, previewer: any DigestPreviewer, settings: WebSettings, now: @escaping @Sendable () -> Date = { Date() }
     ) -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD answers as GET would, without the body (RFC 9110 9.3.2): monitors and link checkers use it.
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.addMiddleware { SecurityHeadersMiddleware() }
         let subscriberPages = SubscriberPages(database: database, signer: settings.signer, listName: settings.listName, now: now)
         subscriberPages.register(on: router)
@@ -51,8 +56,16 @@ public enum WebApp {
         if !settings.isLoopback && settings.operatorToken == nil {
             throw WebError.operatorTokenRequired(host: settings.host)
         }
+        let head = TimeAmount.nanoseconds(Int64(settings.headTimeout.components.seconds) * 1_000_000_000
+            + settings.headTimeout.components.attoseconds / 1_000_000_000)
+        let body = TimeAmount.nanoseconds(Int64(settings.bodyTimeout.components.seconds) * 1_000_000_000
+            + settings.bodyTimeout.components.attoseconds / 1_000_000_000)
         return Application(
             router: router(database: database, previewer: previewer, settings: settings),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [SlowClientGuard(headTimeout: head, bodyTimeout: body)],
+                // A backstop for a connection that neither reads nor writes anything at all.
+                idleTimeout: .seconds(120))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gazette"),
             logger: logger)
     }
@@ -105,9 +118,12 @@ struct OperatorAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The token in an `Authorization` header; the scheme name is case-insensitive (RFC 9110 11.1).
     static func presented(_ header: String) -> String? {
-        if header.hasPrefix("Bearer ") { return String(header.dropFirst(7)) }
-        if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
+        let scheme = header.prefix { $0 != " " }.lowercased()
+        let credentials = header.drop { $0 != " " }.drop { $0 == " " }
+        if scheme == "bearer" { return String(credentials) }
+        if scheme == "basic", let data = Data(base64Encoded: String(credentials)),
            let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         {
             return String(pair[pair.index(after: colon)...])

@@ -34,7 +34,7 @@ struct CommandRunner {
             "GAZETTE_OUTBOX": "\(directory)/outbox",
             "GAZETTE_TEMPLATES": CommandRunner.repository.appendingPathComponent("Templates").path,
             "GAZETTE_BASE_URL": "https://news.example.com",
-            "GAZETTE_SECRET": "cli-test-secret",
+            "GAZETTE_SECRET": "cli-test-secret-0123456789abcdefghijk",
             "GAZETTE_FROM": "Backend Jobs Weekly <digest@example.com>",
             "GAZETTE_POSTAL_ADDRESS": "Gazette Ltd, 1 Example Street, Springfield",
         ]

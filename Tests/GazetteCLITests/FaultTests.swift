@@ -71,7 +71,7 @@ struct FaultTests {
 
     @Test func secretsNeverAppearInAnyOutput() throws {
         var gazette = try CommandRunner()
-        gazette.environment["GAZETTE_SECRET"] = "hmac-secret-value-7f3a"
+        gazette.environment["GAZETTE_SECRET"] = "hmac-secret-value-7f3a-0123456789abcdef"
         gazette.environment["GAZETTE_SMTP_PASSWORD"] = "smtp-password-value-91c2"
         gazette.environment["GAZETTE_OPERATOR_TOKEN"] = "operator-token-value-44be"
         gazette.environment["GAZETTE_LOG_LEVEL"] = "trace"
@@ -81,13 +81,13 @@ struct FaultTests {
         outputs.append(try gazette.run(["preview", "--subscriber", "go@example.com", "--format", "eml"]))
         outputs.append(try gazette.run(["send", "--at", "not a time"]))
         for output in outputs {
-            for secret in ["hmac-secret-value-7f3a", "smtp-password-value-91c2", "operator-token-value-44be"] {
+            for secret in ["hmac-secret-value-7f3a-0123456789abcdef", "smtp-password-value-91c2", "operator-token-value-44be"] {
                 #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret), "\(secret) leaked")
             }
         }
         for file in try gazette.outboxFiles() {
             let message = try String(contentsOfFile: file, encoding: .utf8)
-            #expect(!message.contains("hmac-secret-value-7f3a"))
+            #expect(!message.contains("hmac-secret-value-7f3a-0123456789abcdef"))
         }
     }
 

@@ -55,7 +55,34 @@ struct TargetEditionTests {
     @Test func readersWestOfUTCGetThisWeeksEditionOnTheirSunday() {
         // Sunday 20:00 in Los Angeles is Monday 04:00 UTC of the next week.
         #expect(target("America/Los_Angeles", .sunday, 20, at: "2026-11-30T04:05:00Z") == "2026-W48")
-        #expect(target("America/Los_Angeles", .sunday, 20, at: "2026-11-30T04:05:00Z", finishPrevious: false) == nil)
+        // Her moment comes after the week ended in UTC: she gets it even when nobody else has had it yet.
+        #expect(target("America/Los_Angeles", .sunday, 20, at: "2026-11-30T04:05:00Z", finishPrevious: false) == "2026-W48")
+        #expect(target("America/Los_Angeles", .sunday, 20, at: "2026-12-07T04:30:00Z", finishPrevious: false) == "2026-W49")
+        #expect(target("America/Los_Angeles", .sunday, 20, at: "2026-12-07T03:55:00Z", finishPrevious: false) == nil)
+        #expect(target("Pacific/Honolulu", .sunday, 23, at: "2026-12-07T09:00:00Z", finishPrevious: false) == "2026-W49")
+        #expect(target("Pacific/Honolulu", .sunday, 23, at: "2026-12-07T08:59:00Z", finishPrevious: false) == nil)
+    }
+
+    /// Every zone, every send day and hour: at its own due moment each subscriber is targeted for that
+    /// edition, whoever else has had it, for every edition around a year's end.
+    @Test func everySubscriberIsTargetedAtTheirOwnMomentInEveryZone() {
+        let zones = ["Pacific/Kiritimati", "Pacific/Auckland", "Australia/Sydney", "Asia/Kolkata", "Europe/Berlin",
+                     "Etc/UTC", "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu",
+                     "Pacific/Pago_Pago", "Etc/GMT+12"]
+        var editions: [Edition] = [Edition("2026-W52")!]
+        for _ in 0..<3 { editions.append(editions.last!.next) }
+        for zone in zones {
+            for day in Weekday.allCases {
+                for hour in [0, 7, 12, 20, 23] {
+                    let subscriber = Subscriber(email: "a@example.com", name: "A", timeZone: zone, sendDay: day, sendHour: hour)
+                    for edition in editions {
+                        let due = schedule.dueDate(for: subscriber, edition: edition)
+                        let target = schedule.targetEdition(for: subscriber, at: due.addingTimeInterval(60), finishPrevious: false)
+                        #expect(target == edition, "\(zone) \(day) \(hour):00, \(edition) due \(Timestamp.format(due))")
+                    }
+                }
+            }
+        }
     }
 
     @Test func aNewReaderGetsOnlyTheLatestDueEdition() {

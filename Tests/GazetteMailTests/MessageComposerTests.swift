@@ -160,3 +160,32 @@ struct MessageComposerTests {
         #expect(MessageComposer().compose(message) == MessageComposer().compose(message))
     }
 }
+
+/// Whatever the configuration holds (a non-ASCII list name, a 1,200-character From name, a long base
+/// URL), every header Gazette writes is ASCII and no line exceeds 998 octets (RFC 5322 2.1.1).
+struct HeaderLimitsTests {
+    @Test(arguments: [
+        "Ежене́дельник вакансий для бэкенд-инженеров — выпуск",
+        String(repeating: "Long list name ", count: 80),
+        String(repeating: "Ü", count: 700),
+    ])
+    func headersStayASCIIAndShort(listName: String) throws {
+        let from = Mailbox(name: String(repeating: "Sender Name ", count: 100), address: try EmailAddress("digest@example.com"))
+        let to = Mailbox(name: "Zoë", address: try EmailAddress("zoe@example.com"))
+        let url = "https://news.example.com/" + String(repeating: "p", count: 450)
+        let message = OutgoingMessage(
+            from: from, to: to, subject: "Weekly", date: Date(timeIntervalSince1970: 1_795_000_000),
+            messageID: "gazette.2026-W48.1@example.com", unsubscribeURIs: [url + "/unsubscribe/1.u.abc", "mailto:digest@example.com?subject=unsubscribe"],
+            listID: "\(listName) <digest.example.com>", text: "Hi\n", html: "<p>Hi</p>\n")
+        let bytes = MessageComposer().compose(message)
+        let headerEnd = try #require(String(decoding: bytes, as: UTF8.self).range(of: "\r\n\r\n"))
+        let head = String(decoding: bytes, as: UTF8.self)[..<headerEnd.lowerBound]
+        #expect(head.utf8.allSatisfy { $0 < 0x80 }, "a header holds non-ASCII bytes")
+        for line in head.components(separatedBy: "\r\n") {
+            #expect(line.utf8.count <= 998, "\(line.prefix(60))… is \(line.utf8.count) octets")
+        }
+        let listLines = head.components(separatedBy: "\r\n").drop { !$0.hasPrefix("List-Id:") }
+        #expect(listLines.first?.hasPrefix("List-Id:") == true)
+        #expect(head.contains("<digest.example.com>"))
+    }
+}

@@ -108,7 +108,7 @@ struct SubscriberImportTests {
         let path = try dir.file("subscribers.csv", Self.header + "a@example.com,,,,,,,,,,\n")
         let (rows, issues) = FeedParser.subscribers(path: path)
         #expect(issues == [])
-        let s = try #require(rows.first)
+        let s = try #require(rows.first?.subscriber)
         #expect(s.timeZone == "Etc/UTC" && s.sendDay == .monday && s.sendHour == 9 && s.status == .active)
         #expect(s.preferences == Preferences())
     }

@@ -4,7 +4,7 @@
 Usage: check_messages.py FILE.eml...   (or `-` to read one message from standard input)
 
 Prints one JSON object per message: {"file", "errors": [...], "headers": {...}, "text", "html"}.
-Every rule of the delivery contract (DESIGN.md) that can be checked on the bytes is checked here;
+Every rule of the delivery contract (docs/contract.md) that can be checked on the bytes is checked here;
 the Swift tests assert that `errors` is empty and look at the decoded content.
 """
 import email

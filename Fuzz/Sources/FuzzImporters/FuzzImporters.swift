@@ -108,7 +108,7 @@ private func parse(kind: Int, path: String, content: [UInt8]) -> (rows: [AnyHash
     default:
         let result = FeedParser.subscribers(path: path)
         var emails = Set<String>()
-        for row in result.rows {
+        for row in result.rows.map(\.subscriber) {
             if let problem = EmailAddress.problem(with: row.email) {
                 violation("a subscriber with an invalid e-mail was returned", path, "\(row.email.debugDescription) \(problem)")
             }
@@ -121,7 +121,7 @@ private func parse(kind: Int, path: String, content: [UInt8]) -> (rows: [AnyHash
                 violation("two subscribers with the same e-mail were returned", path, row.email)
             }
         }
-        (rows, issues) = (result.rows, result.issues)
+        (rows, issues) = (result.rows.map(\.subscriber), result.issues)
     }
     checkIssues(issues, path: path, content: content)
     return (rows, issues.map(\.line))

@@ -19,8 +19,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.openings(path: $0) }
+                let runtime = try configured.open()
                 let count = try runtime.database.upsertOpenings(rows)
                 print("imported \(count) opening\(count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")")
             }
@@ -35,8 +36,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.salaries(path: $0) }
+                let runtime = try configured.open()
                 let added = try runtime.database.insertSalaries(rows)
                 print("imported \(rows.count) salary observation\(rows.count == 1 ? "" : "s") (\(added) new)")
             }
@@ -50,8 +52,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.certifications(path: $0) }
+                let runtime = try configured.open()
                 let count = try runtime.database.upsertCertifications(rows)
                 print("imported \(count) certification\(count == 1 ? "" : "s")")
             }
@@ -59,7 +62,8 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// Parses every file before anything is written, so a bad row anywhere leaves the database as it was.
+/// Parses every file before anything is written (before the database is even opened), so a bad row
+/// anywhere leaves the database as it was, and a refused first import creates no file.
 enum FeedImport {
     static func validate<Row>(_ files: [String], parse: (String) -> (rows: [Row], issues: [ImportIssue])) throws -> [Row] {
         var rows: [Row] = []

@@ -18,17 +18,16 @@ struct PreviewCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The subscriber's e-mail address.") var subscriber: String
-    @Option(help: "ISO week, e.g. 2026-W48 (default: the current week).") var week: String?
+    @OptionGroup var week: WeekOption
     @Option(help: "Write files into this directory instead of printing (all three formats unless --format).") var out: String?
     @Option(help: "eml, html or text (printing defaults to text).") var format: Format?
 
-    func validate() throws { _ = try Arguments.edition(week, default: Date()) }
 
     func run() async throws {
         try await reporting {
-            let runtime = try await Runtime.start(global)
+            let runtime = try await Runtime.start(global, database: .mustExist)
             let now = Date()
-            let edition = try Arguments.edition(week, default: now)
+            let edition = try week.edition(at: now)
             let prepared = try await runtime.prepareMessage(for: subscriber, edition: edition, date: now)
             func body(_ format: Format) -> Data {
                 switch format {
@@ -42,8 +41,11 @@ struct PreviewCommand: AsyncParsableCommand {
                 return
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            // `--out preview/` names files preview/…, not preview//….
+            var directory = out
+            while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
             for format in format.map({ [$0] }) ?? Format.allCases {
-                let path = "\(out)/\(prepared.key).\(format.fileExtension)"
+                let path = "\(directory)/\(prepared.key).\(format.fileExtension)"
                 try body(format).write(to: URL(fileURLWithPath: path), options: .atomic)
                 print(path)
             }

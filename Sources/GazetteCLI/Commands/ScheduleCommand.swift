@@ -19,15 +19,12 @@ struct ScheduleCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Send on fixed ticks of this five-field cron expression (UTC) instead of at each due time, e.g. '*/10 * * * *'.")
     var cron: String?
-    @Option(help: "Parallel connections per pass (default 4).") var concurrency: Int = 4
-    @Option(help: "At most this many messages per second.") var rate: Double?
+    @OptionGroup var pace: PaceOptions
 
     func validate() throws {
         if let cron {
             do { _ = try CronExpression(cron) } catch { throw ValidationError(error.description) }
         }
-        if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64") }
-        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of messages per second") }
     }
 
     func run() async throws {
@@ -37,9 +34,9 @@ struct ScheduleCommand: AsyncParsableCommand {
                 database: runtime.database, transport: try runtime.transport(), factory: try await runtime.messageFactory(),
                 logger: runtime.logger)
             sendRun.schedule = runtime.schedule()
+            sendRun.leaseDuration = TimeInterval(runtime.settings.leaseSeconds)
             var template = SendOptions(edition: Edition(containing: Date()), now: Date())
-            template.concurrency = concurrency
-            template.rate = rate
+            pace.apply(to: &template)
             let scheduler = SendScheduler(
                 sendRun: sendRun, template: template, cron: try cron.map { try CronExpression($0) },
                 clock: ContinuousClock(), now: { Date() })

@@ -21,15 +21,12 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "List who would get what; send and record nothing.") var dryRun = false
     @Option(help: "Send only to this subscriber.") var only: String?
     @Option(help: "Send at most this many messages in this run.") var limit: Int?
-    @Option(help: "Parallel connections (default 4).") var concurrency: Int = 4
-    @Option(help: "At most this many messages per second.") var rate: Double?
+    @OptionGroup var pace: PaceOptions
 
     func validate() throws {
         let moment = try Arguments.moment(at)
         _ = try Arguments.edition(week, default: moment)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if concurrency < 1 || concurrency > 64 { throw ValidationError("--concurrency must be between 1 and 64") }
-        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of messages per second") }
     }
 
     func run() async throws {
@@ -43,8 +40,7 @@ struct SendCommand: AsyncParsableCommand {
             options.dryRun = dryRun
             options.only = only
             options.limit = limit
-            options.concurrency = concurrency
-            options.rate = rate
+            pace.apply(to: &options)
             let summary = try await SendCommand.execute(options, plain: plain, runtime: runtime)
             if summary.deferred > 0 || summary.pending > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
@@ -57,20 +53,21 @@ struct SendCommand: AsyncParsableCommand {
             database: runtime.database, transport: transport, factory: try await runtime.messageFactory(),
             logger: runtime.logger)
         run.schedule = runtime.schedule()
+        run.leaseDuration = TimeInterval(runtime.settings.leaseSeconds)
         let progress = ProgressLine()
         run.progress = progress.report
-        let summary: SendSummary
+        let summaries: [SendSummary]
         do {
             let configured = run
-            summary = try await Interruption.cancellingOnSignals {
-                plain ? SendSummary.combined(try await configured.runDue(options), edition: options.edition)
-                    : try await configured.run(options)
+            summaries = try await Interruption.cancellingOnSignals {
+                plain ? try await configured.runDue(options) : [try await configured.run(options)]
             }
             progress.finish()
         } catch {
             progress.finish()
             throw error
         }
+        let summary = SendSummary.combined(summaries, edition: options.edition)
         for planned in summary.plan {
             let what = "\(planned.openings) of \(planned.matching) openings, \(planned.salaryChanges) salary changes, "
                 + "\(planned.certifications) certifications"
@@ -83,7 +80,7 @@ struct SendCommand: AsyncParsableCommand {
         if summary.recovered > 0 {
             print("requeued \(summary.recovered) message(s) left in flight by an interrupted run")
         }
-        print(summary.line)
+        for line in SendSummary.lines(summaries, fallback: options.edition) { print(line) }
         return summary
     }
 }

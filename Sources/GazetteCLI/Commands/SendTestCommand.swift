@@ -14,18 +14,17 @@ struct SendTestCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Whose digest to send.") var subscriber: String
     @Option(help: "Where to send the copy.") var to: String
-    @Option(help: "ISO week, e.g. 2026-W48 (default: the current week).") var week: String?
+    @OptionGroup var week: WeekOption
 
     func validate() throws {
-        _ = try Arguments.edition(week, default: Date())
         if let problem = EmailAddress.problem(with: to) { throw ValidationError("--to \(to.debugDescription) \(problem)") }
     }
 
     func run() async throws {
         try await reporting {
-            let runtime = try await Runtime.start(global)
+            let runtime = try await Runtime.start(global, database: .mustExist)
             let now = Date()
-            let edition = try Arguments.edition(week, default: now)
+            let edition = try week.edition(at: now)
             let prepared = try await runtime.prepareMessage(
                 for: subscriber, edition: edition, date: now, recipient: try EmailAddress(to))
             let transport = try runtime.transport()

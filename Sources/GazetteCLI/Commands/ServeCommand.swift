@@ -21,8 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Address to bind (default 127.0.0.1).") var host = "127.0.0.1"
-    @Option(help: "Port (default 8080).") var port = 8080
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port.") var port = 8080
 
     func validate() throws {
         if !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535") }
@@ -38,7 +38,11 @@ struct ServeCommand: AsyncParsableCommand {
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)
             let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                throw WebError.binding(error, host: host, port: port) ?? error
+            }
         }
     }
 }

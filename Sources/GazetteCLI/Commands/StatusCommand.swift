@@ -9,14 +9,13 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status", abstract: "Summarise the delivery ledger of an edition.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "ISO week, e.g. 2026-W48 (default: the current week).") var week: String?
+    @OptionGroup var week: WeekOption
 
-    func validate() throws { _ = try Arguments.edition(week, default: Date()) }
 
     func run() async throws {
         try await reporting {
-            let runtime = try await Runtime.start(global)
-            let edition = try Arguments.edition(week, default: Date())
+            let runtime = try await Runtime.start(global, database: .mustExist)
+            let edition = try week.edition(at: Date())
             let counts = try runtime.database.deliveryCounts(edition: edition)
             let active = try runtime.database.subscribers(status: .active).count
             print("edition \(edition) (\(edition.start.formatted(.iso8601)) to \(edition.end.formatted(.iso8601)); "
@@ -25,7 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
             print(DeliveryState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
             for (email, row) in try runtime.database.problemDeliveries(edition: edition) {
                 var line = "  \(row.state.rawValue) \(email) after \(row.attempts) attempt\(row.attempts == 1 ? "" : "s")"
-                if let code = row.lastCode { line += ", \(code)" }
+                // Server replies start with their code ("451 4.7.1 …"): print the code once.
+                if let code = row.lastCode, !(row.lastReply ?? "").hasPrefix("\(code)") { line += ", \(code)" }
                 if let reply = row.lastReply { line += ": \(reply)" }
                 if let next = row.nextAttemptAt, row.state == .deferred { line += " (next attempt \(Timestamp.format(next)))" }
                 print(line)

@@ -20,8 +20,10 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let configured = try await Runtime.configure(global)
+                // Validated before the database is opened: a refused import leaves no new file behind.
                 let rows = try FeedImport.validate(files) { FeedParser.subscribers(path: $0) }
+                let runtime = try configured.open()
                 let summary = try runtime.database.importSubscribers(rows, now: Date())
                 var line = "imported \(rows.count) subscriber\(rows.count == 1 ? "" : "s"): \(summary.added) added, \(summary.updated) updated"
                 if summary.keptUnsubscribed > 0 { line += ", \(summary.keptUnsubscribed) kept unsubscribed" }
@@ -44,17 +46,17 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let runtime = try await Runtime.start(global, database: .mustExist)
                 let subscribers = try runtime.database.subscribers(status: status.flatMap(SubscriberStatus.init(rawValue:)))
                 let csv = try CSVWriter(stream: .toMemory())
-                try csv.write(row: FeedParser.subscriberColumns)
+                try csv.write(row: FeedParser.subscriberColumns + ["skip_empty"])
                 for s in subscribers {
                     let p = s.preferences
                     try csv.write(row: [
                         s.email, s.name, s.timeZone, s.sendDay.abbreviation, String(s.sendHour),
                         p.languages.joined(separator: ";"), p.levels.map(\.rawValue).joined(separator: ";"),
                         p.remoteOnly ? "true" : "false", p.locations.joined(separator: ";"),
-                        p.minSalary.map(String.init) ?? "", s.status.rawValue,
+                        p.minSalary.map(String.init) ?? "", s.status.rawValue, p.skipEmpty ? "true" : "false",
                     ])
                 }
                 csv.stream.close()
@@ -73,7 +75,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let runtime = try await Runtime.start(global)
+                let runtime = try await Runtime.start(global, database: .mustExist)
                 let changed = try runtime.database.unsubscribe(email: email, now: Date())
                 print(changed ? "unsubscribed \(email)" : "\(email) was already unsubscribed")
             }

@@ -9,6 +9,8 @@ import GazetteTemplates
 enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
+    /// EX_NOINPUT: a file to read (the database of a read-only command) does not exist.
+    static let noInput: Int32 = 66
     static let unavailable: Int32 = 69
     static let temporaryFailure: Int32 = 75
     static let failure: Int32 = 1
@@ -28,12 +30,13 @@ enum ExitStatus {
             case .unknownSubscriber, .invalidAddress: return dataError
             case .store(let store): return code(for: store)
             case .mail(let mail): return code(for: mail)
-            case .template: return failure
+            case .template, .unexpected: return failure
             }
         case let error as StoreError:
             switch error {
             case .invalidInput, .unknownSubscriber: return dataError
-            case .leaseHeld: return temporaryFailure
+            case .leaseHeld, .leaseLost: return temporaryFailure
+            case .noDatabase: return noInput
             default: return failure
             }
         case let error as MailError:

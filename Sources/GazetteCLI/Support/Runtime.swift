@@ -17,15 +17,39 @@ struct Runtime {
     let database: AppDatabase
     let logger: Logger
 
+    /// What a command does with a database file that does not exist yet.
+    enum DatabaseUse {
+        /// Create it (commands that write: imports, send, serve, schedule, migrate).
+        case create
+        /// Refuse (commands that only read or change what must already be there): exit 66.
+        case mustExist
+    }
+
     /// Reads settings, bootstraps logging and opens (and migrates) the database.
-    static func start(_ global: GlobalOptions) async throws -> Runtime {
+    static func start(_ global: GlobalOptions, database use: DatabaseUse = .create) async throws -> Runtime {
+        try await configure(global).open(use)
+    }
+
+    /// Settings and logging, before any database is opened: imports validate their files in between, so
+    /// that a configuration mistake is reported first and a refused import creates no file.
+    struct Configured {
+        let settings: Settings
+        let logger: Logger
+
+        func open(_ use: DatabaseUse = .create) throws -> Runtime {
+            let database = try AppDatabase.open(path: settings.database, mustExist: use == .mustExist)
+            return Runtime(settings: settings, database: database, logger: logger)
+        }
+    }
+
+    static func configure(_ global: GlobalOptions) async throws -> Configured {
         // The database holds subscriber addresses and the outbox holds their mail: owner-only, whatever
         // the caller's umask (SQLite creates the -wal and -shm files too).
         umask(0o077)
         let settings = try await Settings.load(database: global.database)
         let logger = LogSetup.bootstrapOnce(level: settings.logLevel)
-        let database = try AppDatabase.open(path: settings.database)
-        return Runtime(settings: settings, database: database, logger: logger)
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        return Configured(settings: settings, logger: logger)
     }
 
     func schedule() -> SendSchedule { SendSchedule(grace: TimeInterval(settings.graceHours) * 3600) }
@@ -50,6 +74,9 @@ struct Runtime {
     /// - Parameter recipient: a test copy's address instead of the subscriber's.
     func prepareMessage(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> PreparedMessage {
         guard let subscriber = try database.subscriber(email: email) else { throw DeliveryError.unknownSubscriber(email) }
+        if subscriber.status != .active {
+            logger.warning("\(subscriber.email) is \(subscriber.status.rawValue): no digest is sent to this address; this copy is for you only")
+        }
         return try await messageFactory().prepare(
             content: try database.editionContent(edition), subscriber: subscriber, date: date, recipient: recipient)
     }
@@ -69,10 +96,23 @@ struct Runtime {
         configuration.timeouts.reply = timeout
         configuration.timeouts.lowSpeedTime = timeout  // libcurl's speed check also runs while waiting for replies
         configuration.timeouts.total = max(configuration.timeouts.total, timeout * 3)
-        if settings.baseURL == Settings.defaultBaseURL {
-            logger.warning("GAZETTE_BASE_URL is not set: unsubscribe links point at \(Settings.defaultBaseURL), which your subscribers cannot reach")
-        }
+        warnAboutPlaceholders()
         return SmtpTransport(configuration: configuration)
+    }
+}
+
+extension Runtime {
+    /// Mail that leaves this machine needs links subscribers can reach and the sender's postal address
+    /// (required in bulk mail by most countries' laws): say so on every run that sends over SMTP.
+    func warnAboutPlaceholders() {
+        if settings.baseURL == Settings.defaultBaseURL {
+            logger.warning("GAZETTE_BASE_URL is not set: links point at \(Settings.defaultBaseURL), which your subscribers cannot reach; set the public https URL of gazette serve")
+        } else if settings.baseURL.lowercased().hasPrefix("http:") {
+            logger.warning("GAZETTE_BASE_URL uses plain http: one-click unsubscribe (RFC 8058) needs https")
+        }
+        if settings.postalAddress == HeaderEncoding.sanitize(Settings.defaultPostalAddress) {
+            logger.warning("GAZETTE_POSTAL_ADDRESS is not set: the footer shows a placeholder address; most countries' laws require your real postal address in bulk mail")
+        }
     }
 }
 
@@ -85,7 +125,8 @@ enum LogSetup {
             if !done {
                 LoggingSystem.bootstrap { label in
                     var handler = StreamLogHandler.standardError(label: label)
-                    handler.logLevel = Logger.Level(rawValue: level.lowercased()) ?? .info
+                    // Settings refused any other value, so the fallback is never taken.
+                    handler.logLevel = Logger.Level(rawValue: level) ?? .info
                     return handler
                 }
                 done = true

@@ -6,7 +6,16 @@ import SystemPackage
 
 extension Settings {
     static let defaultFrom = "Backend Jobs Weekly <digest@example.com>"
-    static let defaultBaseURL = "https://localhost:8080"
+    /// Where `gazette serve` answers by default (plain HTTP on loopback): links work on this machine, and
+    /// sending over SMTP with it warns that subscribers cannot reach it.
+    static let defaultBaseURL = "http://127.0.0.1:8080"
+    static let maximumBaseURLLength = 500
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    static func isLoopback(host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
     static let defaultPostalAddress = "Gazette · 1 Example Street · Springfield"
 
     /// Reads the settings.
@@ -14,7 +23,7 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
@@ -24,13 +33,16 @@ extension Settings {
         let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN"])
         providers.append(EnvironmentVariablesProvider(secretsSpecifier: secrets))
         let environment = ProcessInfo.processInfo.environment
-        let configFile = environment["GAZETTE_CONFIG"]
-        if let configFile, !FileManager.default.fileExists(atPath: configFile) {
-            throw SettingsError("GAZETTE_CONFIG names \(configFile), which does not exist")
+        let configFile = environment["GAZETTE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let envFile = try EnvFile.load(path: configFile ?? "gazette.env", required: configFile != nil)
+        var fileValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in envFile.values where key.hasPrefix("GAZETTE_") {
+            // GAZETTE_SMTP_CA_FILE → gazette.smtp.ca.file, as the environment provider maps names.
+            let components = key.lowercased().split(separator: "_").map(String.init)
+            fileValues[AbsoluteConfigKey(components)] = ConfigValue(.string(value), isSecret: EnvFile.secretKeys.contains(key))
         }
-        providers.append(try await EnvironmentVariablesProvider(
-            environmentFilePath: FilePath(configFile ?? "gazette.env"), allowMissing: configFile == nil,
-            secretsSpecifier: secrets))
+        providers.append(InMemoryProvider(name: "env file", values: fileValues))
+        var warnings = envFile.warnings
         let config = ConfigReader(providers: providers).scoped(to: "gazette")
 
         func text(_ key: String) -> String? {
@@ -45,19 +57,43 @@ extension Settings {
         }
         let baseURL = text("base.url") ?? defaultBaseURL
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              url.host?.isEmpty == false, !baseURL.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+              let host = url.host, !host.isEmpty,
+              !baseURL.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
         else {
             throw SettingsError("GAZETTE_BASE_URL must be an absolute https URL, not \(baseURL.debugDescription)")
+        }
+        // RFC 8058 one-click unsubscribe needs an https URI: plain http is only for trying Gazette on this machine.
+        if scheme == "http" && !Settings.isLoopback(host: host) {
+            throw SettingsError(
+                "GAZETTE_BASE_URL must use https (one-click unsubscribe requires it); http is accepted only for "
+                    + "127.0.0.1 or localhost, not \(baseURL.debugDescription)")
+        }
+        // Header lines may not exceed 998 octets: the URL appears in List-Unsubscribe with a token.
+        guard baseURL.utf8.count <= maximumBaseURLLength else {
+            throw SettingsError("GAZETTE_BASE_URL is \(baseURL.utf8.count) characters long; at most \(maximumBaseURLLength) fit in a mail header")
         }
         let graceText = text("grace.hours") ?? "24"
         guard let graceHours = Int(graceText), graceHours >= 0, graceHours <= 24 * 14 else {
             throw SettingsError("GAZETTE_GRACE_HOURS must be a whole number of hours (0–336), not \(graceText.debugDescription)")
+        }
+        let leaseText = text("lease.seconds") ?? "120"
+        guard let leaseSeconds = Int(leaseText), (2...3600).contains(leaseSeconds) else {
+            throw SettingsError("GAZETTE_LEASE_SECONDS must be a whole number of seconds (2–3600), not \(leaseText.debugDescription)")
         }
         let timeoutText = text("smtp.timeout") ?? "600"
         guard let smtpTimeout = Int(timeoutText), (1...3600).contains(smtpTimeout) else {
             throw SettingsError("GAZETTE_SMTP_TIMEOUT must be a whole number of seconds (1–3600), not \(timeoutText.debugDescription)")
         }
         let postal = HeaderEncoding.sanitize(text("postal.address") ?? defaultPostalAddress)
+        let logLevel = (text("log.level") ?? "info").lowercased()
+        guard Settings.logLevels.contains(logLevel) else {
+            throw SettingsError(
+                "GAZETTE_LOG_LEVEL must be one of \(Settings.logLevels.joined(separator: ", ")), not \(logLevel.debugDescription)")
+        }
+        let secret = config.string(forKey: "secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let secret { try SecretStrength.check(secret, name: "GAZETTE_SECRET", minimum: 32) }
+        let operatorToken = config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let operatorToken { try SecretStrength.check(operatorToken, name: "GAZETTE_OPERATOR_TOKEN", minimum: 24) }
         return Settings(
             database: text("database") ?? "./gazette.sqlite",
             smtpURL: text("smtp.url"),
@@ -69,13 +105,35 @@ extension Settings {
             outbox: text("outbox") ?? "./outbox",
             from: from,
             baseURL: baseURL,
-            secret: config.string(forKey: "secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
+            secret: secret,
             templates: text("templates") ?? "./Templates",
             templatesExplicit: text("templates") != nil,
             postalAddress: postal,
             graceHours: graceHours,
-            logLevel: text("log.level") ?? "info",
-            operatorToken: config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
+            leaseSeconds: leaseSeconds,
+            logLevel: logLevel,
+            operatorToken: operatorToken,
+            warnings: warnings)
+    }
+}
+
+/// Refuses signing keys and tokens that can be guessed: a short key was recovered offline from one's own
+/// link in 21 guesses, and the examples' placeholders are public.
+enum SecretStrength {
+    static let placeholders = ["change-me", "changeme", "change_me", "replace-me", "replaceme", "placeholder", "your-secret", "secret-here"]
+
+    static func check(_ value: String, name: String, minimum: Int) throws {
+        let advice = "generate one with: openssl rand -hex 32"
+        if value.count < minimum {
+            throw SettingsError("\(name) is \(value.count) characters long; use at least \(minimum) random characters (\(advice))")
+        }
+        let lowered = value.lowercased()
+        if placeholders.contains(where: lowered.contains) {
+            throw SettingsError("\(name) is still the placeholder of the examples; \(advice)")
+        }
+        if Set(value).count < 8 {
+            throw SettingsError("\(name) repeats too few characters to be random; \(advice)")
+        }
     }
 }
 

@@ -20,7 +20,12 @@ struct Settings: Sendable {
     var postalAddress: String
     /// Hours after its week ends that an edition may still be sent.
     var graceHours: Int
+    /// How long a send run's lease lasts without renewal (its heartbeat renews it every quarter of that):
+    /// the longest a killed or frozen run keeps others waiting.
+    var leaseSeconds: Int
     var logLevel: String
     /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.
     var operatorToken: String?
+    /// Problems that do not stop Gazette (env file lines, file permissions), logged once at start-up.
+    var warnings: [String] = []
 }

@@ -50,14 +50,19 @@ public struct SendSchedule: Sendable {
     /// local send time has come, so nobody ever gets two editions at once.
     ///
     /// Candidates are the editions before, of and after `now`'s week: a reader in Sydney is due for next
-    /// week's edition on Sunday (UTC), one in Los Angeles gets this week's on Monday (UTC). The previous
-    /// edition is only finished (`finishPrevious`) when a run already sent it to others: after downtime the
-    /// missed readers still get it within the grace period, while a new database never mails last week's news.
+    /// week's edition on Sunday (UTC), one in Los Angeles gets last week's on Monday (UTC), after that
+    /// week has ended in UTC. Such a late-zone reader always gets the previous edition at their own
+    /// moment, whoever else has had it. For everyone else the previous edition is only finished
+    /// (`finishPrevious`) when a run already sent it to others: after downtime the missed readers still
+    /// get it within the grace period, while a new database never mails last week's news an hour before
+    /// this week's.
     public func targetEdition(for subscriber: Subscriber, at now: Date, finishPrevious: Bool) -> Edition? {
         let current = Edition(containing: now)
-        var candidates = [current.next, current]
-        if finishPrevious { candidates.append(current.previous) }
-        for edition in candidates where dueDate(for: subscriber, edition: edition) <= now {
+        for edition in [current.next, current, current.previous] {
+            let due = dueDate(for: subscriber, edition: edition)
+            guard due <= now else { continue }
+            let dueAfterItsWeek = due >= edition.end
+            if edition == current.previous && !finishPrevious && !dueAfterItsWeek { return nil }
             return now < closing(of: edition) ? edition : nil
         }
         return nil

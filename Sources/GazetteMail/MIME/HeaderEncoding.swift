@@ -66,6 +66,23 @@ public enum HeaderEncoding {
         return "\(display)\r\n <\(address)>"
     }
 
+    /// A List-Id value, `description <list-id>` (RFC 2919): the description becomes a phrase (quoted, or
+    /// RFC 2047 encoded-words when it is not ASCII, folded when long), so the header stays ASCII and
+    /// every line short, whatever the list's name.
+    public static func listID(_ value: String) -> String {
+        let clean = sanitize(value)
+        guard clean.hasSuffix(">"), let open = clean.range(of: " <", options: .backwards) else { return phrase(clean) }
+        let name = String(clean[..<open.lowerBound]).trimmingCharacters(in: .whitespaces)
+        let id = String(clean[open.upperBound...].dropLast()).unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && $0 != "<" && $0 != ">" }
+        let listID = String(String.UnicodeScalarView(id.prefix(200)))
+        guard !name.isEmpty else { return "<\(listID)>" }
+        let display = phrase(name)
+        if !display.utf8.contains(13), "List-Id: ".utf8.count + display.utf8.count + listID.utf8.count + 3 <= 78 {
+            return "\(display) <\(listID)>"
+        }
+        return "\(display)\r\n <\(listID)>"
+    }
+
     /// A display name as an RFC 5322 phrase: atoms as is, other ASCII quoted, anything else encoded.
     static func phrase(_ text: String) -> String {
         if isPlainASCII(text) {

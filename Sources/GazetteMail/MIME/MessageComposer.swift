@@ -28,7 +28,7 @@ public struct MessageComposer: Sendable {
             ("MIME-Version", "1.0"),
         ]
         if let listID = head.listID {
-            headers.append(("List-Id", HeaderEncoding.sanitize(listID)))
+            headers.append(("List-Id", HeaderEncoding.listID(listID)))
         }
         if !head.unsubscribeURIs.isEmpty {
             let uris = head.unsubscribeURIs.map { "<\(safeToken($0))>" }.joined(separator: ",\r\n ")

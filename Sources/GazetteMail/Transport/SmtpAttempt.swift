@@ -4,7 +4,7 @@ import Foundation
 /// The result of one `curl_easy_perform` (one message, one recipient) and what it means: an outcome
 /// for this recipient, or a reason to stop the whole run.
 ///
-/// The mapping follows what libcurl 7.88 reports (see NOTES.md, "libcurl SMTP"): a reply refused
+/// The mapping follows what libcurl 7.88 reports (see docs/libcurl-smtp.md): a reply refused
 /// by the server surfaces as CURLE_SEND_ERROR (MAIL FROM, RCPT TO, DATA) or CURLE_WEIRD_SERVER_REPLY
 /// (greeting, final dot) with CURLINFO_RESPONSE_CODE set; after connection-level errors that code
 /// is stale, so it is trusted only when it agrees with the reply the transcript saw.

@@ -9,7 +9,8 @@ import Foundation
 /// stages apart and to keep the server's words for the ledger.
 ///
 /// Privacy: of the lines sent, only a known command verb is ever kept. AUTH exchanges (base64
-/// credentials) and the message itself are never stored.
+/// credentials) and the message itself are never stored, and neither is the text of any reply during
+/// AUTH (a server may echo the credentials back).
 final class SmtpTranscript {
     /// The command whose reply is awaited or was last received.
     enum Stage: String, Sendable {
@@ -107,7 +108,9 @@ final class SmtpTranscript {
         pendingLine.removeAll(keepingCapacity: true)
         guard line.count >= 3, line[0...2].allSatisfy({ (48...57).contains($0) }) else { return }
         let code = Int(line[0] - 48) * 100 + Int(line[1] - 48) * 10 + Int(line[2] - 48)
-        let text = Self.printable(line.dropFirst(4))
+        // A reply during AUTH may echo what the client sent (a base64 blob that decodes to the password):
+        // only its code is kept.
+        let text = stage == .auth ? "" : Self.printable(line.dropFirst(4))
         if !text.isEmpty { pendingTexts.append(text) }
         // "250-" continues a multi-line reply; "250 " or a bare "250" ends it.
         if line.count > 3 && line[3] == UInt8(ascii: "-") { return }

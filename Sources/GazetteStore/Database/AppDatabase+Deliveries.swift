@@ -79,9 +79,17 @@ extension AppDatabase {
     /// Claims up to `limit` rows that are ready (queued, or deferred and due), marking them `sending`:
     /// queued rows first, in subscriber order, then deferred ones whose retry time has come.
     ///
-    /// - Parameter subscriberIDs: when set, only rows of these subscribers.
-    public func claim(edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>? = nil) throws -> [DeliveryTicket] {
+    /// - Parameters:
+    ///   - subscriberIDs: when set, only rows of these subscribers.
+    ///   - lease: when set, the claim renews this lease in the same transaction, and claims nothing (throwing
+    ///     `StoreError.leaseLost`) when the lease is no longer the holder's.
+    public func claim(
+        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>? = nil, lease: LeaseClaim? = nil
+    ) throws -> [DeliveryTicket] {
         try write { db in
+            if let lease {
+                try Self.renewLease(db, name: lease.name, holder: lease.holder, now: lease.now(), duration: lease.duration)
+            }
             // Two index range scans (see migration v3), each reading only the rows it returns: one
             // query with an OR would sort every ready row of the edition at each claim.
             var only = ""

@@ -1,5 +1,22 @@
 public import Foundation
 import GRDB
+
+/// The lease a claim is made under: the claim and the lease's renewal commit together, so rows are never
+/// claimed by a run whose lease another run has taken over (fencing).
+public struct LeaseClaim: Sendable {
+    public var name: String
+    public var holder: String
+    public var duration: TimeInterval
+    /// The real clock: leases protect against other processes running now, whatever `--at` says.
+    public var now: @Sendable () -> Date
+
+    public init(name: String, holder: String, duration: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.name = name
+        self.holder = holder
+        self.duration = duration
+        self.now = now
+    }
+}
 import GazetteCore
 
 extension AppDatabase {
@@ -29,6 +46,22 @@ extension AppDatabase {
                     """,
                 arguments: [name, holder, now.addingTimeInterval(duration)])
         }
+    }
+
+    /// Extends `holder`'s own lease to `now + duration`; never takes a lease another holder has, even an
+    /// expired one: a run that lost its lease must stop, not win it back while another run works.
+    ///
+    /// - Throws: `StoreError.leaseLost` when the lease is no longer `holder`'s.
+    public func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) throws {
+        try write { db in try Self.renewLease(db, name: name, holder: holder, now: now, duration: duration) }
+    }
+
+    static func renewLease(_ db: Database, name: String, holder: String, now: Date, duration: TimeInterval) throws {
+        let owner = try String.fetchOne(db, sql: "SELECT holder FROM runLease WHERE name = ?", arguments: [name])
+        guard owner == holder else { throw StoreError.leaseLost(name: name) }
+        try db.execute(
+            sql: "UPDATE runLease SET expiresAt = ? WHERE name = ? AND holder = ?",
+            arguments: [now.addingTimeInterval(duration), name, holder])
     }
 
     /// Gives the lease up, if `holder` still has it.

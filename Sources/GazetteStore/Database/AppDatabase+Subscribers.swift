@@ -21,6 +21,11 @@ extension AppDatabase {
     ///
     /// An import never re-subscribes someone who unsubscribed: a stale list must not undo their choice.
     public func importSubscribers(_ subscribers: [Subscriber], now: Date) throws -> SubscriberImportSummary {
+        try importSubscribers(subscribers.map { ImportedSubscriber($0) }, now: now)
+    }
+
+    /// Adds or updates subscribers from an import file; `skip_empty` is updated only where the file has it.
+    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date) throws -> SubscriberImportSummary {
         try write { db in
             // Prepared once for the whole list: record-level fetch, insert and update built their SQL and
             // went through `Codable` for every row (18 s for 100,000 subscribers).
@@ -30,16 +35,18 @@ extension AppDatabase {
                     remoteOnly, locations, minSalary, skipEmpty, status, createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            // The subscriber's own choices stay: the date they joined and whether they skip empty digests.
+            // The subscriber's own choices stay: the date they joined, and whether they skip empty digests
+            // unless the file has a skip_empty column.
             let update = try db.cachedStatement(sql: """
                 UPDATE subscriber SET email = ?, emailKey = ?, name = ?, timeZone = ?, sendDay = ?, sendHour = ?,
-                    languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = ?, updatedAt = ?
+                    languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = ?, updatedAt = ?,
+                    skipEmpty = COALESCE(?, skipEmpty)
                 WHERE id = ?
                 """)
             let stamp = StoredDate(now)
             var summary = SubscriberImportSummary()
-            for subscriber in subscribers {
-                let record = SubscriberRecord(subscriber, now: now)
+            for row in rows {
+                let record = SubscriberRecord(row.subscriber, now: now)
                 let languages = try StoredList.json(record.languages, column: "languages")
                 let levels = try StoredList.json(record.levels, column: "levels")
                 let locations = try StoredList.json(record.locations, column: "locations")
@@ -52,7 +59,8 @@ extension AppDatabase {
                     let id: Int64 = existing["id"]
                     try update.execute(arguments: [
                         record.email, record.emailKey, record.name, record.timeZone, record.sendDay, record.sendHour,
-                        languages, levels, record.remoteOnly, locations, record.minSalary, status, stamp, id,
+                        languages, levels, record.remoteOnly, locations, record.minSalary, status, stamp,
+                        row.setsSkipEmpty ? record.skipEmpty : nil, id,
                     ])
                     summary.updated += 1
                 } else {

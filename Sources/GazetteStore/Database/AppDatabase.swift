@@ -25,8 +25,12 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Opens (creating if needed) the database file at `path`, readable by its owner only.
-    public static func open(path: String) throws -> AppDatabase {
+    /// Opens (creating if needed, unless `mustExist`) the database file at `path`, readable by its owner only.
+    ///
+    /// - Parameter mustExist: for commands that only read: a missing file is `StoreError.noDatabase`,
+    ///   so a mistyped path is reported instead of silently creating an empty database there.
+    public static func open(path: String, mustExist: Bool = false) throws -> AppDatabase {
+        if mustExist && !FileManager.default.fileExists(atPath: path) { throw StoreError.noDatabase(path: path) }
         var config = GRDB.Configuration()
         // The CLI, the daemon and the web server open the same file: wait for each other's writes.
         config.busyMode = .timeout(10)

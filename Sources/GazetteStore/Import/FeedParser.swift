@@ -14,12 +14,16 @@ public enum FeedParser {
         "email", "name", "timezone", "send_day", "send_hour", "languages", "levels", "remote_only", "locations",
         "min_salary", "status",
     ]
+    /// Columns a subscriber file may add; without them, an update keeps what the subscriber chose.
+    public static let optionalSubscriberColumns = ["skip_empty"]
 
     /// Salaries above this are refused as data errors (a misplaced digit, cents instead of units).
     static let maximumAmount = 10_000_000
 
     /// Reads a file from disk, as CSV or, for openings named `.jsonl`/`.ndjson`, JSON Lines.
-    static func table(path: String, columns: [String], allowJSONLines: Bool, issues: inout [ImportIssue]) -> InputTable? {
+    static func table(
+        path: String, columns: [String], optional: [String] = [], allowJSONLines: Bool, issues: inout [ImportIssue]
+    ) -> InputTable? {
         guard let data = FileManager.default.contents(atPath: path) else {
             issues.append(ImportIssue(file: path, line: 0, field: nil, message: "cannot read the file"))
             return nil
@@ -28,7 +32,7 @@ public enum FeedParser {
         if allowJSONLines && (lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")) {
             return InputTable.jsonLines(path: path, data: data, columns: columns, issues: &issues)
         }
-        return InputTable.csv(path: path, data: data, columns: columns, issues: &issues)
+        return InputTable.csv(path: path, data: data, columns: columns, optional: optional, issues: &issues)
     }
 
     /// - Parameter shiftDays: moves every date by whole days (the demo places the samples around the current week).
@@ -139,13 +143,16 @@ public enum FeedParser {
         return (result, issues)
     }
 
-    public static func subscribers(path: String) -> (rows: [Subscriber], issues: [ImportIssue]) {
+    public static func subscribers(path: String) -> (rows: [ImportedSubscriber], issues: [ImportIssue]) {
         var issues: [ImportIssue] = []
-        guard let table = table(path: path, columns: subscriberColumns, allowJSONLines: false, issues: &issues) else {
+        guard let table = table(
+            path: path, columns: subscriberColumns, optional: optionalSubscriberColumns, allowJSONLines: false, issues: &issues)
+        else {
             return ([], issues)
         }
+        let hasSkipEmpty = table.header.contains("skip_empty")
         var seen: [String: Int] = [:]
-        var result: [Subscriber] = []
+        var result: [ImportedSubscriber] = []
         for row in table.rows {
             var r = FieldReader(file: path, row: row)
             let email = r.raw("email")
@@ -177,6 +184,7 @@ public enum FeedParser {
             let remoteOnly = r.bool("remote_only", default: false)
             let locations = r.list("locations")
             let minSalary = r.integer("min_salary", in: 0...maximumAmount)
+            let skipEmpty = r.bool("skip_empty", default: false)
             var status = SubscriberStatus.active
             if !r.raw("status").isEmpty {
                 if let parsed = SubscriberStatus(rawValue: r.raw("status").lowercased()) {
@@ -187,13 +195,26 @@ public enum FeedParser {
             }
             issues += r.issues
             guard r.issues.isEmpty else { continue }
-            result.append(Subscriber(
+            let subscriber = Subscriber(
                 email: email, name: name, timeZone: timeZone, sendDay: sendDay, sendHour: sendHour,
                 preferences: Preferences(
                     languages: languages, levels: levels, remoteOnly: remoteOnly, locations: locations,
-                    minSalary: minSalary),
-                status: status))
+                    minSalary: minSalary, skipEmpty: skipEmpty),
+                status: status)
+            result.append(ImportedSubscriber(subscriber, setsSkipEmpty: hasSkipEmpty))
         }
         return (result, issues)
+    }
+}
+
+/// A subscriber row of an import file, and whether the file chose their `skip_empty` setting (the column is
+/// optional: a file without it leaves the choice a subscriber made on the preferences page alone).
+public struct ImportedSubscriber: Sendable {
+    public var subscriber: Subscriber
+    public var setsSkipEmpty: Bool
+
+    public init(_ subscriber: Subscriber, setsSkipEmpty: Bool = false) {
+        self.subscriber = subscriber
+        self.setsSkipEmpty = setsSkipEmpty
     }
 }

@@ -11,11 +11,11 @@ struct InputTable {
     var header: [String]
     var rows: [Row]
 
-    /// Reads a CSV file and checks its header against `columns`.
+    /// Reads a CSV file and checks its header against `columns` (all required) and `optional` columns.
     ///
     /// Problems with the file as a whole (encoding, header) are returned as issues on line 1;
     /// a row with the wrong number of fields becomes an issue on its own line and is left out.
-    static func csv(path: String, data: Data, columns: [String], issues: inout [ImportIssue]) -> InputTable? {
+    static func csv(path: String, data: Data, columns: [String], optional: [String] = [], issues: inout [ImportIssue]) -> InputTable? {
         guard var text = decode(path: path, data: data, issues: &issues) else { return nil }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark some spreadsheets write
         let reader: CSVReader
@@ -27,14 +27,15 @@ struct InputTable {
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = columns.filter { !header.contains($0) }
-        let unknown = header.filter { !columns.contains($0) }
+        let unknown = header.filter { !columns.contains($0) && !optional.contains($0) }
         if !missing.isEmpty || !unknown.isEmpty {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))") }
             if !unknown.isEmpty { parts.append("unknown column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", "))") }
             issues.append(ImportIssue(
                 file: path, line: 1, field: "header",
-                message: parts.joined(separator: "; ") + " (expected \(columns.joined(separator: ",")))"))
+                message: parts.joined(separator: "; ") + " (expected \(columns.joined(separator: ","))"
+                    + (optional.isEmpty ? "" : ", optionally \(optional.joined(separator: ","))") + ")"))
             return nil
         }
         if let repeated = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {

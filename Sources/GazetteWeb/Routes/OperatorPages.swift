@@ -81,7 +81,17 @@ struct OperatorPages: Sendable {
             """)
     }
 
+    /// Longer searches are refused: SQLite gives up on LIKE patterns of many thousand characters, and no
+    /// address or name is this long.
+    static let longestQuery = 320
+
     private func subscribers(query: String) throws -> Response {
+        guard query.count <= Self.longestQuery else {
+            return Reply.page("Subscribers", """
+                <h1 class="error">Search too long</h1>
+                <p>Search with at most \(Self.longestQuery) characters of an address or a name.</p>
+                """, status: .badRequest)
+        }
         let edition = Edition(containing: now())
         let found = try database.searchSubscribers(query, limit: 200)
         let rows = found.map { s in

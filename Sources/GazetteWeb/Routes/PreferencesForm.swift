@@ -8,8 +8,11 @@ struct PreferencesForm {
     var sendHour: Int
     var preferences: Preferences
     let email: String
+    /// An unsubscribed person may still keep their choices, but is told that no digest follows them.
+    let isUnsubscribed: Bool
 
     init(subscriber: Subscriber) {
+        isUnsubscribed = subscriber.status != .active
         timeZone = subscriber.timeZone
         sendDay = subscriber.sendDay
         sendHour = subscriber.sendHour
@@ -77,7 +80,8 @@ struct PreferencesForm {
         return """
             <h1>Your \(HTML.escape(listName)) preferences</h1>
             <p>For \(HTML.escape(email)).</p>
-            \(saved ? "<p class=\"ok\" id=\"saved\">Saved. The next digest follows these choices.</p>" : "")
+            \(isUnsubscribed ? "<p class=\"error\" id=\"unsubscribed\">You are unsubscribed: no digest is sent to this address. Your choices are kept but not used.</p>" : "")
+            \(saved ? "<p class=\"ok\" id=\"saved\">\(isUnsubscribed ? "Saved. You stay unsubscribed." : "Saved. The next digest follows these choices.")</p>" : "")
             \(errors.isEmpty ? "" : "<p class=\"error\">Some fields need attention; nothing was saved.</p>")
             <form method="post" action="/preferences/\(HTML.escape(token))">
             <label for="languages">Languages and frameworks (comma-separated; empty for all)</label>

@@ -16,21 +16,18 @@ struct SubscriberPages: Sendable {
         router.get("/unsubscribe/:token") { _, context in
             try self.withSubscriber(context, .unsubscribe) { subscriber, token in
                 if subscriber.status == .unsubscribed { return self.unsubscribedPage(subscriber) }
-                return Reply.page("Unsubscribe", """
-                    <h1>Unsubscribe from \(HTML.escape(listName))?</h1>
-                    <p>\(HTML.escape(subscriber.email)) will get no more digests.</p>
-                    <form method="post" action="/unsubscribe/\(HTML.escape(token))">
-                    <input type="hidden" name="List-Unsubscribe" value="One-Click">
-                    <button type="submit" id="unsubscribe">Unsubscribe</button>
-                    </form>
-                    """)
+                return self.confirmationPage(subscriber, token: token)
             }
         }
         // RFC 8058 one-click: a POST with List-Unsubscribe=One-Click from the mail provider, or the button above.
         // 200 at once, no redirect, idempotent.
+        // A bare POST (no body, or another form) is not an unsubscribe request: it gets the page with the
+        // button, and changes nothing.
         router.post("/unsubscribe/:token") { request, context in
-            _ = try? await request.body.collect(upTo: 16 * 1024)
-            return try self.withSubscriber(context, .unsubscribe) { subscriber, _ in
+            let body = (try? await request.body.collect(upTo: 16 * 1024)).map { String(buffer: $0) } ?? ""
+            let isOneClick = FormBody.parse(body).contains { $0.name == "List-Unsubscribe" && $0.value == "One-Click" }
+            return try self.withSubscriber(context, .unsubscribe) { subscriber, token in
+                guard isOneClick else { return self.confirmationPage(subscriber, token: token, status: .badRequest) }
                 try database.unsubscribe(subscriberID: subscriber.id!, now: now())
                 return self.unsubscribedPage(subscriber)
             }
@@ -55,6 +52,17 @@ struct SubscriberPages: Sendable {
                 return Reply.page("Your preferences", form.page(token: token, listName: listName, saved: true))
             }
         }
+    }
+
+    private func confirmationPage(_ subscriber: Subscriber, token: String, status: HTTPResponse.Status = .ok) -> Response {
+        Reply.page("Unsubscribe", """
+            <h1>Unsubscribe from \(HTML.escape(listName))?</h1>
+            <p>\(HTML.escape(subscriber.email)) will get no more digests.</p>
+            <form method="post" action="/unsubscribe/\(HTML.escape(token))">
+            <input type="hidden" name="List-Unsubscribe" value="One-Click">
+            <button type="submit" id="unsubscribe">Unsubscribe</button>
+            </form>
+            """, status: status)
     }
 
     private func unsubscribedPage(_ subscriber: Subscriber) -> Response {

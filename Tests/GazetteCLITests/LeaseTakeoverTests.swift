@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The kill suite's companions where nothing is killed: a run stalled on a slow server, a run paused
+/// past its lease (SIGSTOP, as a VM suspend or `docker pause`), and a live run in another PID namespace
+/// (a container beside a timer on the host). Figures go to RELIABILITY.md.
+@Suite(.serialized)
+struct LeaseTakeoverTests {
+    static let header = "email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status\n"
+
+    static func roster(_ count: Int) -> String {
+        header + (1...count).map { "reader\($0)@example.com,Reader \($0),,,,,,,,,\n" }.joined()
+    }
+
+    static func start(_ gazette: CommandRunner, _ arguments: [String], executable: String = CommandRunner.binary) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = gazette.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static let send = ["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z", "--now"]
+
+    /// The server takes 3 s to answer each DATA; the lease lasts 2 s. The first run keeps its lease
+    /// alive by its heartbeat, so a second run started meanwhile is refused (exit 75) and nobody gets two copies.
+    @Test func aRunStalledOnASlowServerIsNotTakenOver() throws {
+        var gazette = try CommandRunner()
+        #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(4))]).status == 0)
+        let sink = try SmtpSink(directory: gazette.directory, extra: ["-w", "3"])
+        gazette.environment["GAZETTE_SMTP_URL"] = sink.url
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        gazette.environment["GAZETTE_LEASE_SECONDS"] = "2"
+        let first = try Self.start(gazette, Self.send + ["--concurrency", "2"])
+        usleep(3_000_000)  // past the lease's first expiry, with two messages waiting on the server
+        #expect(first.isRunning)
+        let second = try gazette.run(Self.send + ["--concurrency", "2"])
+        #expect(second.status == 75, "\(second.stdout)\(second.stderr)")
+        #expect(second.stderr.contains("another send run holds the lease"), "\(second.stderr)")
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let deliveries = try sink.deliveries()
+        #expect(deliveries.count == 4 && deliveries.values.allSatisfy { $0 == 1 }, "\(deliveries)")
+        print("stalled-reply case: \(deliveries.values.reduce(0) { $0 + max(0, $1 - 1) }) duplicates")
+    }
+
+    /// A run is frozen (SIGSTOP) for longer than its lease; another run takes over and sends everyone.
+    /// Resumed, the frozen run sends nothing more than what was already on the wire and exits 75.
+    @Test func aRunPausedPastItsLeaseSendsNothingMoreWhenResumed() throws {
+        var gazette = try CommandRunner()
+        let count = 300
+        #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(count))]).status == 0)
+        let sink = try SmtpSink(directory: gazette.directory)
+        gazette.environment["GAZETTE_SMTP_URL"] = sink.url
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        gazette.environment["GAZETTE_LEASE_SECONDS"] = "3"
+        let concurrency = 4
+        let paused = try Self.start(gazette, Self.send + ["--concurrency", String(concurrency), "--rate", "100"])
+        usleep(1_000_000)
+        try #require(paused.isRunning, "the first run ended before it could be paused")
+        kill(paused.processIdentifier, SIGSTOP)
+        let sentBeforePause = try sink.deliveries().count
+        usleep(4_000_000)  // the lease has expired
+        var takeover = try gazette.run(Self.send + ["--concurrency", String(concurrency)])
+        // SQLite: a process frozen inside a write transaction keeps the write lock, and nobody can write
+        // until it runs again (PostgreSQL has no such lock). Should the pause have caught one, let the
+        // frozen run finish that transaction and freeze it again.
+        for _ in 0..<5 where takeover.status == 1 && takeover.stderr.contains("database is busy") {
+            kill(paused.processIdentifier, SIGCONT)
+            usleep(20_000)
+            kill(paused.processIdentifier, SIGSTOP)
+            usleep(4_000_000)
+            takeover = try gazette.run(Self.send + ["--concurrency", String(concurrency)])
+        }
+        #expect(takeover.status == 0, "\(takeover.stdout)\(takeover.stderr)")
+        #expect(takeover.stdout.contains("requeued"), "\(takeover.stdout)")
+        kill(paused.processIdentifier, SIGCONT)
+        paused.waitUntilExit()
+        #expect(paused.terminationStatus == 75)
+        let deliveries = try sink.deliveries()
+        #expect(deliveries.count == count, "\(count - deliveries.count) lost")
+        let duplicates = deliveries.values.reduce(0) { $0 + max(0, $1 - 1) }
+        #expect(duplicates <= concurrency, "\(duplicates) duplicates (bound \(concurrency))")
+        print("paused-process case: \(sentBeforePause) sent before the pause, \(duplicates) duplicates")
+    }
+
+    /// A live holder in another PID namespace, with the same host name: its pid means nothing here, so a
+    /// run on the host must wait for the lease, not take it over.
+    @Test func aLiveRunInAnotherPIDNamespaceIsNotTakenOver() throws {
+        let unshare = "/usr/bin/unshare"
+        try #require(FileManager.default.isExecutableFile(atPath: unshare), "unshare (util-linux) is needed")
+        var gazette = try CommandRunner()
+        #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(4))]).status == 0)
+        let sink = try SmtpSink(directory: gazette.directory, extra: ["-w", "2"])
+        gazette.environment["GAZETTE_SMTP_URL"] = sink.url
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        gazette.environment["GAZETTE_LEASE_SECONDS"] = "30"
+        // Several processes first, so that the run's pid in its namespace is one no process has on the host.
+        let script = "for i in $(seq 1 40); do /bin/true; done; exec \"$0\" \"$@\""
+        let contained = try Self.start(
+            gazette, ["--pid", "--fork", "--mount-proc", "/bin/sh", "-c", script, CommandRunner.binary]
+                + Self.send + ["--concurrency", "1"],
+            executable: unshare)
+        usleep(1_500_000)
+        #expect(contained.isRunning)
+        let host = try gazette.run(Self.send + ["--concurrency", "1"])
+        #expect(host.status == 75, "\(host.stdout)\(host.stderr)")
+        contained.waitUntilExit()
+        #expect(contained.terminationStatus == 0)
+        let deliveries = try sink.deliveries()
+        #expect(deliveries.count == 4 && deliveries.values.allSatisfy { $0 == 1 }, "\(deliveries)")
+        print("other-namespace case: \(deliveries.values.reduce(0) { $0 + max(0, $1 - 1) }) duplicates")
+    }
+}
