@@ -55,4 +55,9 @@ static inline CURLcode gazette_curl_getinfo_long(CURL *handle, CURLINFO info, lo
     return curl_easy_getinfo(handle, info, value);
 }
 
+/// The socket of the last transfer's connection (CURLINFO_ACTIVESOCKET), or CURL_SOCKET_BAD.
+static inline CURLcode gazette_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 #endif

@@ -177,7 +177,7 @@ public struct SendRun: Sendable {
         let suppressed = try database.suppressedKeys()
         let worker = Worker(
             run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed,
-            lease: lease)
+            lease: lease, hopSize: Worker.hopSize(ready: total, concurrency: options.concurrency))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<max(1, options.concurrency) {

@@ -40,8 +40,18 @@ struct Worker: Sendable {
     let suppressed: Set<String>
     let lease: LeaseKeeper
 
+    /// Rows handed to a lane per hop (at most 8); see `hopSize(ready:concurrency:)`.
+    let hopSize: Int
+
     /// Rows per hop; one when pacing to `--rate`, so each message waits for its own token.
-    var batchSize: Int { options.rate == nil ? 8 : 1 }
+    var batchSize: Int { options.rate == nil ? hopSize : 1 }
+
+    /// Eight rows per thread hop make a long run cheaper, but a short run must still spread over every
+    /// connection: eight messages at `--concurrency 4` went down one connection, one after the other,
+    /// and a stalled server then cost eight timeouts in a row instead of two.
+    static func hopSize(ready: Int, concurrency: Int) -> Int {
+        min(8, max(1, ready / max(1, concurrency * 4)))
+    }
 
     struct BatchResult: Sendable {
         var counts = Tally.Counts()

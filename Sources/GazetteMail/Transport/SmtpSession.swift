@@ -50,10 +50,28 @@ final class SmtpSession: MailSession {
             // Once, at once: the server closed the pooled connection and accepted nothing of this message.
             attempt = try perform(message, envelope: envelope, freshConnection: true)
         }
+        if SmtpAttempt.connectionFaults.contains(attempt.code) {
+            abandonConnection()
+        }
         switch attempt.verdict(server: server, secrets: secrets) {
         case .outcome(let outcome): return outcome
         case .stop(let error): throw error
         }
+    }
+
+    /// Drops a connection that stalled or broke mid-transaction. libcurl 7.88 keeps a timed-out SMTP
+    /// connection for the next message (whose MAIL FROM would then read the late reply to the last one),
+    /// and `curl_easy_cleanup` would send QUIT and wait a whole reply timeout for a server that stopped
+    /// answering: the socket is shut down first, so the cleanup is immediate, and the next message opens
+    /// a new connection. A dead connection costs one timeout, not three.
+    private func abandonConnection() {
+        guard let handle else { return }
+        var socket = CURL_SOCKET_BAD
+        if gazette_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != CURL_SOCKET_BAD {
+            _ = shutdown(socket, Int32(SHUT_RDWR))
+        }
+        curl_easy_cleanup(handle)
+        self.handle = nil
     }
 
     /// Sends QUIT (libcurl does, in `curl_easy_cleanup`) and releases the handle.
