@@ -119,6 +119,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Shared by the test targets: real SMTP peers, the independent message checker, decoders.
+        .target(name: "GazetteTestSupport", path: "Tests/GazetteTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "GazetteCoreTests", dependencies: ["GazetteCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GazetteStoreTests",
@@ -131,11 +133,13 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GazetteMailTests", dependencies: ["GazetteMail", "GazetteCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GazetteMailTests", dependencies: ["GazetteMail", "GazetteCore", "GazetteTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "GazetteDeliveryTests",
             dependencies: [
-                "GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore",
+                "GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore", "GazetteTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -153,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GazetteCLITests",
-            dependencies: ["GazetteCLI"],
+            dependencies: ["GazetteCLI", "GazetteTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

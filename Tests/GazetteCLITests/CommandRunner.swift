@@ -1,4 +1,5 @@
 import Foundation
+@_exported import GazetteTestSupport
 import Testing
 
 /// Runs the built `gazette` binary as an operator would, in a scratch directory with its own database,
@@ -11,8 +12,7 @@ struct CommandRunner {
         var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = TestSupport.repository
 
     /// The `gazette` executable built beside the test bundle.
     static var binary: String {
@@ -88,12 +88,9 @@ struct CommandRunner {
         ).stdout
     }
 
-    /// Parses messages with `Tests/Support/check_messages.py`.
+    /// Parses messages with `Tests/Support/check_messages.py` (Python's `email` package).
     func checkMessages(_ paths: [String]) throws -> [CheckedMessage] {
-        let script = CommandRunner.repository.appendingPathComponent("Tests/Support/check_messages.py").path
-        let output = try Self.execute("/usr/bin/env", ["python3", script] + paths, environment: environment, in: directory)
-        #expect(output.status == 0, "\(output.stderr)")
-        return try JSONDecoder().decode([CheckedMessage].self, from: Data(output.stdout.utf8))
+        try MessageChecker.check(paths: paths)
     }
 
     func outboxFiles() throws -> [String] {
@@ -102,14 +99,6 @@ struct CommandRunner {
         return try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }.sorted()
             .map { "\(outbox)/\($0)" }
     }
-}
-
-struct CheckedMessage: Decodable {
-    var file: String
-    var errors: [String]
-    var headers: [String: String]
-    var text: String?
-    var html: String?
 }
 
 /// A value written once by another thread.

@@ -27,7 +27,7 @@ struct KillAndResumeTests {
         let roster = "email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status\n"
             + (1...count).map { "reader\($0)@example.com,Reader \($0),,,,,,,,,\n" }.joined()
         #expect(try gazette.run(["subscribers", "import", try gazette.file("many.csv", roster)]).status == 0)
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         let concurrency = 4

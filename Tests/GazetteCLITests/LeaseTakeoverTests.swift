@@ -31,7 +31,7 @@ struct LeaseTakeoverTests {
     @Test func aRunStalledOnASlowServerIsNotTakenOver() throws {
         var gazette = try CommandRunner()
         #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(4))]).status == 0)
-        let sink = try SmtpSink(directory: gazette.directory, extra: ["-w", "3"])
+        let sink = try SmtpSink(options: ["-w", "3"])
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "2"
@@ -54,7 +54,7 @@ struct LeaseTakeoverTests {
         var gazette = try CommandRunner()
         let count = 300
         #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(count))]).status == 0)
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "3"
@@ -95,7 +95,7 @@ struct LeaseTakeoverTests {
         try #require(FileManager.default.isExecutableFile(atPath: unshare), "unshare (util-linux) is needed")
         var gazette = try CommandRunner()
         #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(4))]).status == 0)
-        let sink = try SmtpSink(directory: gazette.directory, extra: ["-w", "2"])
+        let sink = try SmtpSink(options: ["-w", "2"])
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "30"

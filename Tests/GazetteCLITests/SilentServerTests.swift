@@ -25,7 +25,7 @@ struct SilentServerTests {
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
-        try #require(SmtpSink.waitForListener(port: port), "the silent server did not start")
+        try #require(SmtpTestProcess.waitUntilListening(port: port), "the silent server did not start")
         gazette.environment["GAZETTE_SMTP_URL"] = "smtp://127.0.0.1:\(port)"
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_SMTP_TIMEOUT"] = "2"

@@ -17,13 +17,13 @@ struct SmtpSendTests {
         let arguments = ["send", "--week", "2026-W48", "--now", "--concurrency", "2"]
 
         // Every RCPT gets "450 4.x" from this sink.
-        let throttling = try SmtpSink(directory: gazette.directory, extra: ["-r", "RCPT"])
+        let throttling = try SmtpSink(options: ["-r", "RCPT"])
         let first = try smtp(gazette, throttling).run(arguments + ["--at", "2026-11-23T09:30:00Z"])
         #expect(first.status == 75, "\(first.stdout)\(first.stderr)")
         #expect(first.lastLine.hasPrefix("2026-W48: sent 0, already sent 0, deferred 3,"), "\(first.lastLine)")
         #expect(try throttling.deliveries().isEmpty)
 
-        let healthy = try SmtpSink(directory: gazette.directory)
+        let healthy = try SmtpSink()
         // Before the backoff is over nothing is retried…
         let early = try smtp(gazette, healthy).run(arguments + ["--at", "2026-11-23T09:31:00Z"])
         #expect(early.status == 75)
@@ -40,7 +40,7 @@ struct SmtpSendTests {
     @Test func refusedRecipientsFailForGoodAndExitZero() throws {
         let gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)
-        let refusing = try SmtpSink(directory: gazette.directory, extra: ["-f", "RCPT"])
+        let refusing = try SmtpSink(options: ["-f", "RCPT"])
         let result = try smtp(gazette, refusing).run(["send", "--week", "2026-W48", "--now", "--at", "2026-11-23T09:30:00Z"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.lastLine.hasPrefix("2026-W48: sent 0, already sent 0, deferred 0, failed 3,"), "\(result.lastLine)")
@@ -53,7 +53,7 @@ struct SmtpSendTests {
     @Test func sendTestMailsOneCopyAnywhereAndLeavesTheLedgerAlone() throws {
         let gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         let result = try smtp(gazette, sink).run(["send-test", "--subscriber", "go@example.com", "--to", "editor@example.org", "--week", "2026-W48"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("sent a test copy of 2026-W48 for go@example.com to editor@example.org"))
@@ -76,7 +76,7 @@ struct SmtpSendTests {
     @Test func plainTextMustBeChosenExplicitly() throws {
         var gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url  // smtp:// means STARTTLS, which smtp-sink does not offer
         let result = try gazette.run(["send", "--week", "2026-W48", "--now", "--at", "2026-11-23T09:30:00Z"])
         #expect(result.status == 1, "\(result.stderr)")
@@ -91,7 +91,7 @@ struct SmtpStallTests {
         var gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)
         // smtp-sink waits 60 s before answering DATA; Gazette is told to wait 2 s for a reply.
-        let stalling = try SmtpSink(directory: gazette.directory, extra: ["-w", "60"])
+        let stalling = try SmtpSink(options: ["-w", "60"])
         gazette.environment["GAZETTE_SMTP_URL"] = stalling.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_SMTP_TIMEOUT"] = "2"

@@ -1,5 +1,6 @@
 import Foundation
 import GazetteCore
+import GazetteTestSupport
 @testable import GazetteDelivery
 import GazetteMail
 import GazetteStore
@@ -41,7 +42,7 @@ struct MessageShellTests {
             // Quoted-printable carries line breaks as CRLF whatever the template file used.
             let expected = Array(direct.html.replacingOccurrences(of: "\r\n", with: "\n").utf8)
             #expect(QuotedPrintableDecoder.decode(html) == expected, "HTML part for \(person.name)")
-            QuotedPrintableDecoder.expectWellFormed(html)
+            QuotedPrintableRules.expectWellFormed(html)
             #expect(shell.subject(values) == direct.subject)
         }
     }
@@ -88,42 +89,9 @@ struct MessageShellTests {
     }
 }
 
-/// Just enough quoted-printable decoding to compare bodies, and the line rules RFC 2045 sets.
-enum QuotedPrintableDecoder {
-    static func decode(_ encoded: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 48...57: byte - 48
-            case 65...70: byte - 55
-            default: nil
-            }
-        }
-        while index < encoded.count {
-            let byte = encoded[index]
-            if byte == 61 {  // "="
-                if index + 2 < encoded.count, encoded[index + 1] == 13, encoded[index + 2] == 10 {
-                    index += 3  // soft line break
-                    continue
-                }
-                if index + 2 < encoded.count, let high = hexValue(encoded[index + 1]), let low = hexValue(encoded[index + 2]) {
-                    out.append(high << 4 | low)
-                    index += 3
-                    continue
-                }
-            }
-            if byte == 13, index + 1 < encoded.count, encoded[index + 1] == 10 {
-                out.append(10)  // CRLF is the line break of the text, LF in the rendered string
-                index += 2
-                continue
-            }
-            out.append(byte)
-            index += 1
-        }
-        return out
-    }
-
+/// The line rules RFC 2045 sets for quoted-printable (decoding is `QuotedPrintableDecoder`'s, in the
+/// shared test support).
+enum QuotedPrintableRules {
     static func expectWellFormed(_ encoded: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let text = String(decoding: encoded, as: UTF8.self)
         for line in text.components(separatedBy: "\r\n") {

@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteMail
+import GazetteTestSupport
 import Testing
 
 struct QuotedPrintableTests {
@@ -45,34 +46,12 @@ struct QuotedPrintableTests {
                 if index == pieces.count - 1 { QuotedPrintable.encode(piece, into: &encoded) } else { QuotedPrintable.encodePiece(piece, into: &encoded) }
             }
             let whole = pieces.joined()
-            #expect(Self.decode(encoded) == Array(whole.replacingOccurrences(of: "\r\n", with: "\n").utf8), "\(pieces)")
+            #expect(QuotedPrintableDecoder.decode(encoded) == Array(whole.replacingOccurrences(of: "\r\n", with: "\n").utf8), "\(pieces)")
             for line in String(decoding: encoded, as: UTF8.self).components(separatedBy: "\r\n") {
                 #expect(line.utf8.count <= QuotedPrintable.maxLineLength, "\(line.debugDescription) in \(pieces)")
                 #expect(!line.hasPrefix(".") && !line.hasPrefix("From ") && !line.hasSuffix(" ") && !line.hasSuffix("\t"))
             }
         }
-    }
-
-    static func decode(_ encoded: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < encoded.count {
-            if encoded[index] == 61, index + 2 < encoded.count {
-                if encoded[index + 1] == 13 && encoded[index + 2] == 10 {
-                    index += 3
-                    continue
-                }
-                out.append(UInt8(String(decoding: encoded[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)!)
-                index += 3
-            } else if encoded[index] == 13, index + 1 < encoded.count, encoded[index + 1] == 10 {
-                out.append(10)
-                index += 2
-            } else {
-                out.append(encoded[index])
-                index += 1
-            }
-        }
-        return out
     }
 
     @Test func convertsLineEndsToCRLF() {
@@ -118,7 +97,7 @@ struct MessageComposerTests {
 
     @Test func producesValidMultipartAlternativeForAnIndependentParser() throws {
         let bytes = MessageComposer().compose(try Self.message())
-        let result = try PythonEmailChecker.check(bytes)
+        let result = try MessageChecker.check(bytes)
         #expect(result.errors == [])
         #expect(result.headers["To"] == "Zoë Müller <zoe@example.org>")
         #expect(result.headers["Subject"] == "Backend Jobs Weekly 2026-W48: 3 new openings")
@@ -137,7 +116,7 @@ struct MessageComposerTests {
     ])
     func dataNeverCreatesAHeaderLine(hostile: String) throws {
         let bytes = MessageComposer().compose(try Self.message(name: hostile, subject: hostile))
-        let result = try PythonEmailChecker.check(bytes)
+        let result = try MessageChecker.check(bytes)
         #expect(result.errors == [])
         let head = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
         let fieldNames = head.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.map { $0.prefix(while: { $0 != ":" }) }
@@ -150,7 +129,7 @@ struct MessageComposerTests {
     @Test func longBodyLinesStayWithinLimits() throws {
         let text = String(repeating: "word ", count: 600) + "\n" + String(repeating: "x", count: 2000) + "\n"
         let bytes = MessageComposer().compose(try Self.message(text: text, html: "<p>" + String(repeating: "é", count: 3000) + "</p>"))
-        let result = try PythonEmailChecker.check(bytes)
+        let result = try MessageChecker.check(bytes)
         #expect(result.errors == [])
         #expect(result.text == text)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteMail
+import GazetteTestSupport
 import Testing
 
 /// The SMTP transport against real servers started on loopback by each test: Postfix's smtp-sink
@@ -58,7 +59,7 @@ struct SmtpTransportTests {
     }
 
     @Test func smtpSinkCountsOneSessionForThreeMessages() throws {
-        let sink = try SmtpSinkServer()
+        let sink = try SmtpSink()
         defer { sink.stop() }
         let session = try Self.transport(sink.url, tls: "none").openSession()
         for number in 1...3 {
@@ -71,7 +72,7 @@ struct SmtpTransportTests {
         }
         session.close()
         let counters = sink.counters { $0.sessions >= 1 }
-        #expect(counters == SmtpSinkServer.Counters(sessions: 1, quits: 1, messages: 3))
+        #expect(counters == SmtpSink.Counters(sessions: 1, quits: 1, messages: 3))
     }
 
     @Test func dotStuffingIsDoneOnceAndUndoneByTheServer() throws {
@@ -138,7 +139,7 @@ struct SmtpTransportTests {
         SinkReply(options: ["-Q", "DATA"], expected: .deferred(code: 421, reply: "421 4.0.0 Server closing connection")),
     ])
     func serverRepliesBecomeOutcomes(_ reply: SinkReply) throws {
-        let sink = try SmtpSinkServer(options: reply.options)
+        let sink = try SmtpSink(options: reply.options)
         defer { sink.stop() }
         let session = try Self.transport(sink.url, tls: "none").openSession()
         defer { session.close() }
@@ -147,7 +148,7 @@ struct SmtpTransportTests {
     }
 
     @Test func silentHangUpAfterRcptIsDeferredWithoutACode() throws {
-        let sink = try SmtpSinkServer(options: ["-q", "RCPT"])
+        let sink = try SmtpSink(options: ["-q", "RCPT"])
         defer { sink.stop() }
         let session = try Self.transport(sink.url, tls: "none").openSession()
         defer { session.close() }
@@ -196,7 +197,7 @@ struct SmtpTransportTests {
     }
 
     @Test func greetingWith421ThrowsServerUnavailable() throws {
-        let sink = try SmtpSinkServer(options: ["-Q", "CONNECT"])
+        let sink = try SmtpSink(options: ["-Q", "CONNECT"])
         defer { sink.stop() }
         let session = try Self.transport(sink.url, tls: "none").openSession()
         defer { session.close() }
@@ -205,7 +206,7 @@ struct SmtpTransportTests {
     }
 
     @Test func refusedSenderThrowsConfiguration() throws {
-        let sink = try SmtpSinkServer(options: ["-f", "MAIL"])
+        let sink = try SmtpSink(options: ["-f", "MAIL"])
         defer { sink.stop() }
         let session = try Self.transport(sink.url, tls: "none").openSession()
         defer { session.close() }
@@ -257,7 +258,7 @@ struct SmtpTransportTests {
     // MARK: - TLS
 
     @Test func starttlsRequiredButNotOfferedThrowsAndSendsNothing() throws {
-        let sink = try SmtpSinkServer()  // smtp-sink has no STARTTLS
+        let sink = try SmtpSink()  // smtp-sink has no STARTTLS
         defer { sink.stop() }
         let transport = try Self.transport(sink.url)  // smtp:// defaults to starttls
         #expect(transport.configuration.tls == .starttls)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -6,18 +6,20 @@ import Glibc
 
 /// A test peer the test could not set up (a missing program, a server that did not start): the
 /// test fails with this text, which says what to install or what went wrong. Tests never skip.
-struct SmtpTestSetupError: Error, CustomStringConvertible {
-    var description: String
+public struct SmtpTestSetupError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// A server process started by a test on 127.0.0.1: free port, start, wait until it listens, stop.
 ///
 /// Each server runs under coreutils `timeout`, so a test process that crashes cannot leave it
 /// running for more than a few minutes.
-final class SmtpTestProcess {
-    let name: String
-    let port: Int
-    let directory: URL
+public final class SmtpTestProcess {
+    public let name: String
+    public let port: Int
+    public let directory: URL
     private let process = Process()
     private let stderrPath: URL
 
@@ -25,7 +27,7 @@ final class SmtpTestProcess {
     private static let lifetimeSeconds = 300
 
     /// Starts `executable` and returns once something listens on `port`.
-    init(name: String, executable: String, arguments: [String], port: Int, directory: URL, stdout: URL? = nil) throws {
+    public init(name: String, executable: String, arguments: [String], port: Int, directory: URL, stdout: URL? = nil) throws {
         self.name = name
         self.port = port
         self.directory = directory
@@ -55,15 +57,25 @@ final class SmtpTestProcess {
     /// SIGKILL, not `Process.terminate()`: children of the test process inherit its signal mask, in
     /// which SIGTERM is blocked, so a SIGTERM would stay pending forever. `timeout` leads its own
     /// process group, so killing the group ends the server with it.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         let pid = process.processIdentifier
         if kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
         process.waitUntilExit()
     }
 
-    var standardError: String {
+    public var standardError: String {
         (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits up to 15 s until something listens on `port`; false if nothing does.
+    public static func waitUntilListening(port: Int) -> Bool {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if isListening(port: port) { return true }
+            usleep(20_000)
+        }
+        return false
     }
 
     /// Polls the kernel's socket table instead of connecting: a probe connection would count as an
@@ -85,7 +97,7 @@ final class SmtpTestProcess {
     // MARK: - Ports and programs
 
     /// A port nobody listens on now: bind port 0 on loopback, read the port the kernel chose, close.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw SmtpTestSetupError(description: "socket() failed: errno \(errno)") }
         defer { close(socketFD) }
@@ -104,7 +116,7 @@ final class SmtpTestProcess {
     }
 
     /// Whether a TCP socket listens on `port` (IPv4 or IPv6), from /proc/net/tcp{,6}.
-    static func isListening(port: Int) -> Bool {
+    public static func isListening(port: Int) -> Bool {
         let portField = ":" + String(format: "%04X", port)
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
@@ -118,7 +130,7 @@ final class SmtpTestProcess {
     }
 
     /// The path of a program the tests need, or an error naming the Debian package that provides it.
-    static func require(_ path: String, package: String) throws -> String {
+    public static func require(_ path: String, package: String) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw SmtpTestSetupError(
                 description: "\(path) is missing: install the Debian package \(package) (apt-get install \(package), or scripts/install-deps --test)")
@@ -127,7 +139,7 @@ final class SmtpTestProcess {
     }
 
     /// A fresh directory for one server's files; the caller removes it.
-    static func makeDirectory(_ prefix: String) throws -> URL {
+    public static func makeDirectory(_ prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gazette-\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
@@ -135,7 +147,7 @@ final class SmtpTestProcess {
 
     /// Runs a short command to completion (openssl, a python import check); throws with its output on failure.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

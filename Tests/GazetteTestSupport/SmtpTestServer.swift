@@ -1,44 +1,59 @@
-import Foundation
+public import Foundation
 
-/// The scriptable aiosmtpd server (`SmtpTestServerScript`): AUTH, chosen 451/550 recipients,
+/// The scriptable aiosmtpd server (`Tests/Support/smtp_test_server.py`): AUTH, chosen 451/550 recipients,
 /// STARTTLS or implicit TLS, an idle timeout, every event logged and every message saved.
-final class SmtpTestServer {
-    struct Options {
-        var authUser: String?
-        var authPassword: String?
-        var tempfail: [String] = []
-        var reject: [String] = []
+public final class SmtpTestServer {
+    public struct Options {
+        public var authUser: String?
+        public var authPassword: String?
+        public var tempfail: [String] = []
+        public var reject: [String] = []
         /// A server certificate: STARTTLS is offered and required (or, with `implicitTLS`, TLS from the start).
-        var certificates: SmtpTestCertificates?
-        var implicitTLS = false
-        var idleTimeout: Double?
+        public var certificates: SmtpTestCertificates?
+        public var implicitTLS = false
+        public var idleTimeout: Double?
         /// How an idle connection ends: "421" (reply, then close) or "silent".
-        var idleClose = "421"
+        public var idleClose = "421"
+
+        public init(
+            authUser: String? = nil, authPassword: String? = nil, tempfail: [String] = [], reject: [String] = [],
+            certificates: SmtpTestCertificates? = nil, implicitTLS: Bool = false, idleTimeout: Double? = nil,
+            idleClose: String = "421"
+        ) {
+            self.authUser = authUser
+            self.authPassword = authPassword
+            self.tempfail = tempfail
+            self.reject = reject
+            self.certificates = certificates
+            self.implicitTLS = implicitTLS
+            self.idleTimeout = idleTimeout
+            self.idleClose = idleClose
+        }
     }
 
     /// One line of the event log.
-    struct Event: Decodable {
-        var event: String
-        var peer: Int?
-        var hostname: String?
-        var address: String?
-        var reply: String?
-        var mechanism: String?
-        var success: Bool?
-        var file: String?
-        var sender: String?
-        var recipients: [String]?
-        var tls: Bool?
-        var authenticated: Bool?
+    public struct Event: Decodable, Sendable {
+        public var event: String
+        public var peer: Int?
+        public var hostname: String?
+        public var address: String?
+        public var reply: String?
+        public var mechanism: String?
+        public var success: Bool?
+        public var file: String?
+        public var sender: String?
+        public var recipients: [String]?
+        public var tls: Bool?
+        public var authenticated: Bool?
     }
 
     private let process: SmtpTestProcess
     private let eventLog: URL
-    let messages: URL
+    public let messages: URL
 
-    var port: Int { process.port }
+    public var port: Int { process.port }
 
-    init(_ options: Options = Options()) throws {
+    public init(_ options: Options = Options()) throws {
         let python = try SmtpTestProcess.require("/usr/bin/python3", package: "python3")
         do {
             try SmtpTestProcess.run(python, ["-c", "import aiosmtpd.smtp"])
@@ -47,8 +62,7 @@ final class SmtpTestServer {
                 description: "Python's aiosmtpd is missing for /usr/bin/python3: install the Debian package python3-aiosmtpd (\(error))")
         }
         let directory = try SmtpTestProcess.makeDirectory("aiosmtpd")
-        let script = directory.appendingPathComponent("smtp_test_server.py")
-        try SmtpTestServerScript.source.write(to: script, atomically: true, encoding: .utf8)
+        let script = TestSupport.repository.appendingPathComponent("Tests/Support/smtp_test_server.py")
         eventLog = directory.appendingPathComponent("events.jsonl")
         messages = directory.appendingPathComponent("messages")
         try FileManager.default.createDirectory(at: messages, withIntermediateDirectories: true)
@@ -72,25 +86,25 @@ final class SmtpTestServer {
         stop()
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
         try? FileManager.default.removeItem(at: process.directory)
     }
 
     /// The server's stderr, for failure messages.
-    var standardError: String { process.standardError }
+    public var standardError: String { process.standardError }
 
-    var events: [Event] {
+    public var events: [Event] {
         let text = (try? String(contentsOf: eventLog, encoding: .utf8)) ?? ""
         let decoder = JSONDecoder()
         return text.split(separator: "\n").compactMap { try? decoder.decode(Event.self, from: Data($0.utf8)) }
     }
 
-    func events(_ name: String) -> [Event] { events.filter { $0.event == name } }
+    public func events(_ name: String) -> [Event] { events.filter { $0.event == name } }
 
     /// Waits until the event log satisfies `condition`; returns the events either way.
     @discardableResult
-    func waitForEvents(within seconds: Double = 5, until condition: ([Event]) -> Bool) -> [Event] {
+    public func waitForEvents(within seconds: Double = 5, until condition: ([Event]) -> Bool) -> [Event] {
         let deadline = Date().addingTimeInterval(seconds)
         var current = events
         while !condition(current) && Date() < deadline {
@@ -102,7 +116,7 @@ final class SmtpTestServer {
 
     /// Waits until every connection the server saw has ended (after the client's QUIT).
     @discardableResult
-    func waitUntilAllDisconnected() -> [Event] {
+    public func waitUntilAllDisconnected() -> [Event] {
         waitForEvents { events in
             let connects = events.filter { $0.event == "connect" }.count
             return connects > 0 && events.filter { $0.event == "disconnect" }.count >= connects
@@ -110,7 +124,7 @@ final class SmtpTestServer {
     }
 
     /// The bytes of a saved message, as the server received them after undoing dot-stuffing.
-    func message(_ file: String) throws -> [UInt8] {
+    public func message(_ file: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: messages.appendingPathComponent(file)))
     }
 }

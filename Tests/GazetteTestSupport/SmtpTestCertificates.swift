@@ -1,15 +1,15 @@
-import Foundation
+public import Foundation
 
 /// A throwaway certificate authority and a server certificate it signed for 127.0.0.1 and
 /// localhost, made with the `openssl` command at test time (nothing secret is checked in).
-final class SmtpTestCertificates {
-    let directory: URL
+public final class SmtpTestCertificates {
+    public let directory: URL
     /// The CA to trust: what an operator would give as the CA file.
-    var authority: URL { directory.appendingPathComponent("ca.pem") }
-    var serverCertificate: URL { directory.appendingPathComponent("server.pem") }
-    var serverKey: URL { directory.appendingPathComponent("server.key") }
+    public var authority: URL { directory.appendingPathComponent("ca.pem") }
+    public var serverCertificate: URL { directory.appendingPathComponent("server.pem") }
+    public var serverKey: URL { directory.appendingPathComponent("server.key") }
 
-    init() throws {
+    public init() throws {
         let openssl = try SmtpTestProcess.require("/usr/bin/openssl", package: "openssl")
         directory = try SmtpTestProcess.makeDirectory("tls")
         let extensions = directory.appendingPathComponent("server.ext")
