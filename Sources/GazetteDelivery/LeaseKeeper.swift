@@ -109,16 +109,16 @@ final class LeaseKeeper: Sendable {
 /// waiting for the lease to expire, but only when it can be sure: the same host name is not enough (a
 /// container with host networking shares it), nor is a pid (another PID namespace numbers its own, and
 /// pids are reused). So the holder names the boot, the PID namespace, and its process's start time.
-struct LeaseHolder: CustomStringConvertible, Equatable {
-    var host: String
-    var boot: String
-    var pidNamespace: String
-    var pid: Int32
-    var startTime: String
-    var nonce: String
+package struct LeaseHolder: CustomStringConvertible, Equatable {
+    package var host: String
+    package var boot: String
+    package var pidNamespace: String
+    package var pid: Int32
+    package var startTime: String
+    package var nonce: String
 
     /// This process (its nonce is the process's first; `forThisProcess()` makes a fresh one).
-    static let current = LeaseHolder(
+    package static let current = LeaseHolder(
         host: ProcessInfo.processInfo.hostName, boot: LeaseHolder.bootID(), pidNamespace: LeaseHolder.pidNamespace(),
         pid: getpid(), startTime: LeaseHolder.startTime(of: getpid()) ?? "?", nonce: UUID().uuidString)
 
@@ -129,7 +129,7 @@ struct LeaseHolder: CustomStringConvertible, Equatable {
         return holder
     }
 
-    var description: String { [host, boot, pidNamespace, String(pid), startTime, nonce].joined(separator: ":") }
+    package var description: String { [host, boot, pidNamespace, String(pid), startTime, nonce].joined(separator: ":") }
 
     init(host: String, boot: String, pidNamespace: String, pid: Int32, startTime: String, nonce: String) {
         self.host = host
@@ -141,7 +141,7 @@ struct LeaseHolder: CustomStringConvertible, Equatable {
     }
 
     /// Parses a holder written by this version; older or foreign formats give nil (never taken over early).
-    init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, let pid = Int32(parts[3]), pid > 0 else { return nil }
         self.init(host: parts[0], boot: parts[1], pidNamespace: parts[2], pid: pid, startTime: parts[4], nonce: parts[5])
@@ -149,7 +149,7 @@ struct LeaseHolder: CustomStringConvertible, Equatable {
 
     /// True only when this holder certainly was a process of this machine, this boot and this PID
     /// namespace that no longer runs: its pid is gone, or now belongs to a process started at another time.
-    var isDeadOnThisMachine: Bool {
+    package var isDeadOnThisMachine: Bool {
         let me = LeaseHolder.current
         guard host == me.host, boot == me.boot, boot != "?", pidNamespace == me.pidNamespace, pidNamespace != "?",
               startTime != "?"

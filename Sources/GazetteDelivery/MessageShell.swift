@@ -1,5 +1,5 @@
 import GazetteMail
-import GazetteTemplates
+package import GazetteTemplates
 
 /// A digest shell whose fixed parts are already quoted-printable encoded: a message for one more
 /// subscriber costs encoding a few personal values and copying bytes.
@@ -9,7 +9,7 @@ import GazetteTemplates
 ///   encoded per message.
 /// - HTML part: the pieces between personal values are encoded apart, each ending in a soft line break
 ///   (`QuotedPrintable.encodePiece`), so the decoded HTML is exactly the filled shell's.
-struct MessageShell: Sendable {
+package struct MessageShell: Sendable {
     enum TextChunk: Sendable {
         /// Encoded lines with their CRLFs; `kept` bytes of them end with the last non-empty line (0: all empty).
         case fixed(bytes: [UInt8], kept: Int)
@@ -29,7 +29,7 @@ struct MessageShell: Sendable {
     /// Bytes held, for the cache's memory bound and the message's size hint: counted once, not per message.
     let byteCount: Int
 
-    init(_ digest: DigestShell) {
+    package init(_ digest: DigestShell) {
         self.digest = digest
         var text: [TextChunk] = []
         var bytes: [UInt8] = []
@@ -74,12 +74,12 @@ struct MessageShell: Sendable {
 
     static let crlf: [UInt8] = [13, 10]
 
-    func subject(_ values: DigestShell.Values) -> String {
+    package func subject(_ values: DigestShell.Values) -> String {
         fixedSubject ?? digest.filledSubject(values)
     }
 
     /// Appends the encoded text part: what `QuotedPrintable.encode(digest.fill(…).text)` gives.
-    func writeText(_ values: DigestShell.Values, into out: inout [UInt8]) {
+    package func writeText(_ values: DigestShell.Values, into out: inout [UInt8]) {
         let start = out.count
         var keep = start
         for chunk in text {
@@ -103,7 +103,7 @@ struct MessageShell: Sendable {
     }
 
     /// Appends the encoded HTML part; it decodes to `digest.fill(…).html`.
-    func writeHTML(_ values: DigestShell.Values, into out: inout [UInt8]) {
+    package func writeHTML(_ values: DigestShell.Values, into out: inout [UInt8]) {
         for chunk in html {
             switch chunk {
             case .fixed(let bytes):

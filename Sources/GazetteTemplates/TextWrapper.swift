@@ -11,7 +11,7 @@ public enum TextWrapper {
     }
 
     /// Any text, character by character.
-    static func wrapCharacters(_ text: String, width: Int) -> String {
+    package static func wrapCharacters(_ text: String, width: Int) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count + 64)
         var first = true
@@ -71,7 +71,7 @@ public enum TextWrapper {
     /// The same wrapping on bytes, for ASCII text (where a character is a byte, and the CR of a CRLF is
     /// trimmed like a trailing space); nil for any other text. Personal lines are wrapped for every
     /// message, and walking them as Characters cost more than the rest of building the text part.
-    static func wrapASCII(_ text: String, width: Int) -> String? {
+    package static func wrapASCII(_ text: String, width: Int) -> String? {
         var text = text
         return text.withUTF8 { bytes -> String? in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }

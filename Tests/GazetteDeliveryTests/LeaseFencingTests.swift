@@ -1,6 +1,6 @@
 import Foundation
 import GazetteCore
-@testable import GazetteDelivery
+import GazetteDelivery
 import GazetteMail
 import GazetteStore
 import Synchronization

@@ -1,7 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteTestSupport
-@testable import GazetteDelivery
+import GazetteDelivery
 import GazetteMail
 import GazetteStore
 import GazetteTemplates

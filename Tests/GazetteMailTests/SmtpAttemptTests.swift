@@ -1,4 +1,4 @@
-@testable import GazetteMail
+import GazetteMail
 import Testing
 
 /// The mapping from libcurl results to outcomes, for cases a live server cannot produce on demand.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GazetteMail
+import GazetteMail
 import Testing
 
 /// A hostile or careless server may echo the AUTH PLAIN blob in its refusal: the blob decodes to the

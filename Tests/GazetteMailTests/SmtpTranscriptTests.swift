@@ -1,4 +1,4 @@
-@testable import GazetteMail
+import GazetteMail
 import Testing
 
 /// How the debug-callback transcript follows the SMTP dialogue.

@@ -1,6 +1,6 @@
 import Foundation
 import GazetteCore
-@testable import GazetteStore
+import GazetteStore
 import GRDB
 import Testing
 

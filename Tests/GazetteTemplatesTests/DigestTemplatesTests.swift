@@ -1,6 +1,6 @@
 import Foundation
 import GazetteCore
-@testable import GazetteTemplates
+import GazetteTemplates
 import Testing
 
 /// A digest with every section filled, and data that must be escaped in HTML and kept verbatim in text.

@@ -1,6 +1,6 @@
 import Foundation
 import GazetteCore
-@testable import GazetteTemplates
+import GazetteTemplates
 import Testing
 
 /// Wording and layout details a newcomer noticed: plurals, the signature separator, and right-to-left

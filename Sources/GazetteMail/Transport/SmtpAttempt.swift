@@ -8,29 +8,42 @@ import Foundation
 /// by the server surfaces as CURLE_SEND_ERROR (MAIL FROM, RCPT TO, DATA) or CURLE_WEIRD_SERVER_REPLY
 /// (greeting, final dot) with CURLINFO_RESPONSE_CODE set; after connection-level errors that code
 /// is stale, so it is trusted only when it agrees with the reply the transcript saw.
-struct SmtpAttempt: Sendable {
-    enum Verdict: Equatable, Sendable {
+package struct SmtpAttempt: Sendable {
+    package enum Verdict: Equatable, Sendable {
         case outcome(SendOutcome)
         case stop(MailError)
     }
 
     /// libcurl's CURLcode.
-    var code: Int
+    package var code: Int
     /// libcurl's error buffer (or its description of `code` when the buffer is empty).
-    var curlMessage: String
+    package var curlMessage: String
     /// CURLINFO_RESPONSE_CODE: the last reply code libcurl parsed, possibly from an earlier command.
-    var responseCode: Int
+    package var responseCode: Int
     /// Whether the transfer ran on a pooled connection (CURLINFO_NUM_CONNECTS was 0).
-    var reusedConnection: Bool
-    var stage: SmtpTranscript.Stage
-    var reply: SmtpTranscript.Reply?
-    var sawPositiveReply: Bool
+    package var reusedConnection: Bool
+    package var stage: SmtpTranscript.Stage
+    package var reply: SmtpTranscript.Reply?
+    package var sawPositiveReply: Bool
+
+    package init(
+        code: Int, curlMessage: String, responseCode: Int, reusedConnection: Bool, stage: SmtpTranscript.Stage,
+        reply: SmtpTranscript.Reply?, sawPositiveReply: Bool
+    ) {
+        self.code = code
+        self.curlMessage = curlMessage
+        self.responseCode = responseCode
+        self.reusedConnection = reusedConnection
+        self.stage = stage
+        self.reply = reply
+        self.sawPositiveReply = sawPositiveReply
+    }
 
     /// A server may close a pooled connection while it sits idle (its own timeout, a restart). libcurl
     /// finds out only by sending MAIL FROM: it gets a 421 left in the socket, or nothing at all. The
     /// server accepted nothing of this transaction, so sending again on a fresh connection cannot
     /// duplicate the message.
-    var failedOnStaleConnection: Bool {
+    package var failedOnStaleConnection: Bool {
         guard code != Self.ok, reusedConnection, !sawPositiveReply else { return false }
         guard reply == nil || reply?.code == 421 else { return false }
         return Self.connectionFaults.contains(code) || code == Self.sendError || code == Self.weirdServerReply
@@ -41,7 +54,7 @@ struct SmtpAttempt: Sendable {
     ///   - secrets: strings that must never appear in a message (the password, the user name),
     ///     even if a server echoes them back. Those under 4 characters are left alone: replacing
     ///     them would blank out pieces of ordinary words.
-    func verdict(server: String, secrets: [String]) -> Verdict {
+    package func verdict(server: String, secrets: [String]) -> Verdict {
         func clean(_ text: String) -> String {
             secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
         }
@@ -101,21 +114,21 @@ struct SmtpAttempt: Sendable {
         return .outcome(.deferred(code: nil, reply: "connection to \(server) failed at \(stage.rawValue): \(curl)"))
     }
 
-    static let ok = Int(CURLE_OK.rawValue)
-    static let sendError = Int(CURLE_SEND_ERROR.rawValue)
-    static let weirdServerReply = Int(CURLE_WEIRD_SERVER_REPLY.rawValue)
-    static let useSSLFailed = Int(CURLE_USE_SSL_FAILED.rawValue)
+    package static let ok = Int(CURLE_OK.rawValue)
+    package static let sendError = Int(CURLE_SEND_ERROR.rawValue)
+    package static let weirdServerReply = Int(CURLE_WEIRD_SERVER_REPLY.rawValue)
+    package static let useSSLFailed = Int(CURLE_USE_SSL_FAILED.rawValue)
 
     /// Nobody answers at that address.
-    static let unreachable: Set<Int> = Set(
+    package static let unreachable: Set<Int> = Set(
         [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY].map { Int($0.rawValue) })
 
     /// The connection dropped or stalled mid-way.
-    static let connectionFaults: Set<Int> = Set(
+    package static let connectionFaults: Set<Int> = Set(
         [CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_OPERATION_TIMEDOUT].map { Int($0.rawValue) })
 
     /// Certificates, trust, handshakes: retrying cannot help, the operator must look.
-    static let tlsFailures: Set<Int> = Set(
+    package static let tlsFailures: Set<Int> = Set(
         [
             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE,
             CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
@@ -123,10 +136,10 @@ struct SmtpAttempt: Sendable {
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
         ].map { Int($0.rawValue) })
 
-    static let authenticationFailures: Set<Int> = Set([CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR].map { Int($0.rawValue) })
+    package static let authenticationFailures: Set<Int> = Set([CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR].map { Int($0.rawValue) })
 
     /// libcurl cannot do what was asked (missing protocol support, bad option): a build or settings problem.
-    static let setupFailures: Set<Int> = Set(
+    package static let setupFailures: Set<Int> = Set(
         [
             CURLE_UNSUPPORTED_PROTOCOL, CURLE_FAILED_INIT, CURLE_URL_MALFORMAT, CURLE_NOT_BUILT_IN,
             CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION,

@@ -6,7 +6,7 @@ import GazetteCore
 /// session (EHLO, STARTTLS and AUTH once) with one transaction per message.
 ///
 /// Calls block; the delivery pipeline runs each session on its own thread, one call at a time.
-final class SmtpSession: MailSession {
+package final class SmtpSession: MailSession {
     private let configuration: SmtpConfiguration
     private var handle: UnsafeMutableRawPointer?
     /// libcurl writes its error messages here during `curl_easy_perform`: it must stay at one address
@@ -36,7 +36,7 @@ final class SmtpSession: MailSession {
         errorBuffer.deallocate()
     }
 
-    func send(_ message: [UInt8], envelope: Envelope, key: String) throws(MailError) -> SendOutcome {
+    package func send(_ message: [UInt8], envelope: Envelope, key: String) throws(MailError) -> SendOutcome {
         // EmailAddress already refuses these; libcurl would put them on the wire as they are (an extra
         // line would be a command injection), so check again right where they enter libcurl.
         if let problem = Self.problem(inEnvelopeAddress: envelope.sender.value) {
@@ -75,7 +75,7 @@ final class SmtpSession: MailSession {
     }
 
     /// Sends QUIT (libcurl does, in `curl_easy_cleanup`) and releases the handle.
-    func close() {
+    package func close() {
         if let handle {
             curl_easy_cleanup(handle)
             self.handle = nil
@@ -229,7 +229,7 @@ final class SmtpSession: MailSession {
     // MARK: - Helpers
 
     /// Why an address must not reach MAIL FROM / RCPT TO, or nil.
-    static func problem(inEnvelopeAddress address: String) -> String? {
+    package static func problem(inEnvelopeAddress address: String) -> String? {
         if address.isEmpty { return "is empty" }
         for byte in address.utf8 {
             switch byte {

@@ -11,9 +11,11 @@ import Foundation
 /// Privacy: of the lines sent, only a known command verb is ever kept. AUTH exchanges (base64
 /// credentials) and the message itself are never stored, and neither is the text of any reply during
 /// AUTH (a server may echo the credentials back).
-final class SmtpTranscript {
+package final class SmtpTranscript {
+    package init() {}
+
     /// The command whose reply is awaited or was last received.
-    enum Stage: String, Sendable {
+    package enum Stage: String, Sendable {
         /// Connected, waiting for the greeting (a new connection).
         case greeting
         case hello = "EHLO"
@@ -28,20 +30,25 @@ final class SmtpTranscript {
     }
 
     /// One complete reply; multi-line replies are joined into one line.
-    struct Reply: Hashable, Sendable {
-        var code: Int
-        var text: String
+    package struct Reply: Hashable, Sendable {
+        package var code: Int
+        package var text: String
+
+        package init(code: Int, text: String) {
+            self.code = code
+            self.text = text
+        }
 
         /// `550 5.1.1 <x@example.com>: Recipient address rejected`, as the server wrote it.
-        var line: String { text.isEmpty ? "\(code)" : "\(code) \(text)" }
+        package var line: String { text.isEmpty ? "\(code)" : "\(code) \(text)" }
     }
 
-    private(set) var stage: Stage = .greeting
+    package private(set) var stage: Stage = .greeting
     /// The reply to `stage`'s command, once complete.
-    private(set) var reply: Reply?
+    package private(set) var reply: Reply?
     /// Whether the server answered anything with 2xx or 3xx during this transfer: if it did, the
     /// connection was alive and a failure cannot be blamed on a stale pooled connection.
-    private(set) var sawPositiveReply = false
+    package private(set) var sawPositiveReply = false
     private var quitSent = false
 
     private var pendingLine: [UInt8] = []
@@ -52,7 +59,7 @@ final class SmtpTranscript {
     private static let maximumReplyCharacters = 1000
 
     /// Forgets everything before a new transfer.
-    func reset() {
+    package func reset() {
         stage = .greeting
         reply = nil
         sawPositiveReply = false
@@ -62,7 +69,7 @@ final class SmtpTranscript {
     }
 
     /// A command line went out (CURLINFO_HEADER_OUT).
-    func commandSent(_ bytes: UnsafeRawBufferPointer) {
+    package func commandSent(_ bytes: UnsafeRawBufferPointer) {
         guard !quitSent else { return }
         // Only the first word is looked at. Lines that start with no known verb are AUTH
         // continuation lines carrying credentials: they leave the stage unchanged.
@@ -91,7 +98,7 @@ final class SmtpTranscript {
     }
 
     /// Reply bytes arrived (CURLINFO_HEADER_IN); usually one line per call, but any split is handled.
-    func replyReceived(_ bytes: UnsafeRawBufferPointer) {
+    package func replyReceived(_ bytes: UnsafeRawBufferPointer) {
         guard !quitSent else { return }
         for byte in bytes {
             if byte == 10 {

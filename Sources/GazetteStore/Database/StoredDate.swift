@@ -1,15 +1,15 @@
-import Foundation
+package import Foundation
 import GazetteCore
-import GRDB
+package import GRDB
 
 /// A date as GRDB stores one ("yyyy-MM-dd HH:mm:ss.SSS", UTC), written without a `DateFormatter`:
 /// the ledger stamps several dates per message, and formatting through ICU cost more than the SQL.
 /// The text is what GRDB writes for a `Date` (tested), so comparisons in SQL and reading back as
 /// `Date` work unchanged.
-struct StoredDate: DatabaseValueConvertible {
-    let text: String
+package struct StoredDate: DatabaseValueConvertible {
+    package let text: String
 
-    init(_ date: Date) {
+    package init(_ date: Date) {
         // The formatter rounds to the nearest millisecond; do the same.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var days = milliseconds / 86_400_000
@@ -24,9 +24,9 @@ struct StoredDate: DatabaseValueConvertible {
             + (rest / 1000 % 60).zeroPadded(2) + "." + (rest % 1000).zeroPadded(3)
     }
 
-    var databaseValue: DatabaseValue { text.databaseValue }
+    package var databaseValue: DatabaseValue { text.databaseValue }
 
-    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredDate? {
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredDate? {
         Date.fromDatabaseValue(dbValue).map(StoredDate.init)
     }
 }
