@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// Another run holds the send lease for this edition.
     case leaseHeld(edition: String, until: String)
     case unknownSubscriber(String)
+    /// Another process held a write lock for longer than the busy timeout: try again later.
+    case busy(String)
     /// Any other database failure, wrapped at the module boundary.
     case database(String)
 
@@ -23,6 +25,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .leaseHeld(let edition, let until):
             "another send run holds the lease for \(edition) (until \(until)); try again later"
         case .unknownSubscriber(let email): "no subscriber with address \(email)"
+        case .busy(let detail): "\(detail); try again later"
         case .database(let detail): "database error: \(detail)"
         }
     }

@@ -34,6 +34,8 @@ enum ExitStatus {
             switch error {
             case .invalidInput, .unknownSubscriber: return dataError
             case .leaseHeld: return temporaryFailure
+            // Only `bounces process` answers 75 for a busy database (Postfix retries its pipe); elsewhere it stays 1.
+            case .busy: return failure
             default: return failure
             }
         case let error as MailError:

@@ -14,7 +14,7 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`, `GAZETTE_BOUNCE_ADDRESS`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
@@ -57,6 +57,12 @@ extension Settings {
         guard let smtpTimeout = Int(timeoutText), (1...3600).contains(smtpTimeout) else {
             throw SettingsError("GAZETTE_SMTP_TIMEOUT must be a whole number of seconds (1–3600), not \(timeoutText.debugDescription)")
         }
+        var bounceAddress: BounceAddress?
+        if let bounceText = text("bounce.address") {
+            do { bounceAddress = try BounceAddress(bounceText) } catch {
+                throw SettingsError("GAZETTE_BOUNCE_ADDRESS: \(error)")
+            }
+        }
         let postal = HeaderEncoding.sanitize(text("postal.address") ?? defaultPostalAddress)
         return Settings(
             database: text("database") ?? "./gazette.sqlite",
@@ -75,7 +81,8 @@ extension Settings {
             postalAddress: postal,
             graceHours: graceHours,
             logLevel: text("log.level") ?? "info",
-            operatorToken: config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
+            operatorToken: config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
+            bounceAddress: bounceAddress)
     }
 }
 

@@ -23,4 +23,6 @@ struct Settings: Sendable {
     var logLevel: String
     /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.
     var operatorToken: String?
+    /// `GAZETTE_BOUNCE_ADDRESS`: base of the VERP envelope senders; nil → the From address.
+    var bounceAddress: BounceAddress?
 }
