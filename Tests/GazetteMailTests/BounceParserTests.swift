@@ -24,6 +24,7 @@ struct BounceParserTests {
 
     @Test(arguments: [
         Case(file: "postfix-hard.eml", kind: .hard, status: "5.1.1", diagnosticContains: "User unknown in virtual mailbox table"),
+        Case(file: "postfix-real-local.eml", kind: .hard, status: "5.1.1", diagnosticContains: "unknown user"),
         Case(file: "postfix-delayed.eml", kind: .soft, status: "4.4.1", diagnosticContains: "Connection timed out"),
         Case(file: "exim-hard.eml", kind: .hard, status: "5.0.0", diagnosticContains: "550 5.1.1 No such user here"),
         Case(file: "mailbox-full.eml", kind: .soft, status: "4.2.2", diagnosticContains: "Mailbox full"),
@@ -49,7 +50,7 @@ struct BounceParserTests {
     }
 
     @Test(arguments: [
-        "postfix-hard.eml", "postfix-delayed.eml", "exim-hard.eml", "exchange-hard.eml", "gmail-hard.eml", "ses-hard.eml",
+        "postfix-hard.eml", "postfix-real-local.eml", "postfix-delayed.eml", "exim-hard.eml", "exchange-hard.eml", "gmail-hard.eml", "ses-hard.eml",
         "yahoo-arf.eml", "broken-nested-8bit.eml",
     ])
     func findsTheVerpAddressAndTheReturnedMessageID(_ file: String) throws {
