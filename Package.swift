@@ -134,6 +134,7 @@ let package = Package(
             name: "GazetteDeliveryTests",
             dependencies: [
                 "GazetteDelivery", "GazetteStore", "GazetteTemplates", "GazetteMail", "GazetteCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],

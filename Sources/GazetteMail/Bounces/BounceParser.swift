@@ -54,12 +54,13 @@ public enum BounceParser {
         var candidates = addresses
         if let returnPath = returned?["return-path"] { candidates += Addresses.extract(returnPath) }
         let messageID = returned?["message-id"].flatMap(Addresses.messageID)
+        let list = unique(candidates)
         guard let worst, worst.kind != .notReport else {
-            return BounceReport(kind: .notReport, recipient: preferred(candidates), addresses: unique(candidates), messageID: messageID)
+            return BounceReport(kind: .notReport, recipient: preferred(list), addresses: list, messageID: messageID)
         }
         return BounceReport(
-            kind: worst.kind, diagnostic: worst.diagnostic, status: worst.status, recipient: preferred(candidates),
-            addresses: unique(candidates), messageID: messageID, finalRecipient: worst.recipient)
+            kind: worst.kind, diagnostic: worst.diagnostic, status: worst.status, recipient: preferred(list),
+            addresses: list, messageID: messageID, finalRecipient: worst.recipient)
     }
 
     /// The header blocks of a delivery-status body: one per message, then one per recipient.
@@ -92,14 +93,15 @@ public enum BounceParser {
         let messageID = returned?["message-id"].flatMap(Addresses.messageID)
         let type = (fields["feedback-type"] ?? "").lowercased().split(whereSeparator: { $0 == " " || $0 == ";" }).first
             .map(String.init) ?? ""
+        let list = unique(candidates)
         guard type == "abuse" else {
-            return BounceReport(kind: .notReport, recipient: preferred(candidates), addresses: unique(candidates), messageID: messageID)
+            return BounceReport(kind: .notReport, recipient: preferred(list), addresses: list, messageID: messageID)
         }
         var diagnostic = "complaint (feedback-type abuse"
         if let agent = fields["user-agent"] { diagnostic += " from \(agent)" }
         diagnostic += ")"
         return BounceReport(
-            kind: .complaint, diagnostic: sanitize(diagnostic), recipient: preferred(candidates), addresses: unique(candidates),
+            kind: .complaint, diagnostic: sanitize(diagnostic), recipient: preferred(list), addresses: list,
             messageID: messageID,
             finalRecipient: (fields["original-rcpt-to"] ?? fields["removal-recipient"]).flatMap { Addresses.extract($0).first })
     }

@@ -94,7 +94,7 @@ struct MimeEntity {
     func decodedBody(_ bytes: ArraySlice<UInt8>, limit: Int) -> [UInt8] {
         let raw = bytes[body]
         switch transferEncoding {
-        case "base64": return TransferDecoding.base64(raw.prefix(limit / 3 * 4 + 4), limit: limit)
+        case "base64": return TransferDecoding.base64(raw.prefix(limit * 2), limit: limit)  // 4/3 plus line breaks, with room
         case "quoted-printable": return TransferDecoding.quotedPrintable(raw.prefix(limit * 3), limit: limit)
         default: return Array(raw.prefix(limit))
         }

@@ -8,6 +8,11 @@ public struct IncomingMessage: Sendable {
     public var bytes: [UInt8]
     /// Where it came from, for logs: `PATH`, `PATH#3` (the third message of an mbox) or `-`.
     public var origin: String
+
+    public init(bytes: [UInt8], origin: String) {
+        self.bytes = bytes
+        self.origin = origin
+    }
 }
 
 /// What a `bounces process` argument names.
