@@ -118,6 +118,25 @@ struct BouncesCommandTests {
         #expect(later["all@example.com"]?.sender.hasPrefix("bounces+2026w49-") == true)
     }
 
+    @Test func aFiftyMegabyteReturnedMessageIsReadInBoundedMemory() throws {
+        let (gazette, _, sent) = try Self.sentEdition()
+        let report = try Self.report("postfix-hard.eml", about: sent["go@example.com"])
+        let closing = "\n--4Zk1ABC.1764061205/mx.example.com--"
+        let split = try #require(report.range(of: closing))
+        let filler = String(repeating: String(repeating: "x", count: 999) + "\n", count: 50 * 1024)
+        let huge = String(report[..<split.lowerBound]) + "\n" + filler + String(report[split.lowerBound...])
+        // In an mbox, followed by a second report that must still be found after the 50 MB.
+        let mbox = "From MAILER-DAEMON Mon Nov 23 09:00:05 2026\n\(huge)\nFrom MAILER-DAEMON Mon Nov 23 09:00:06 2026\n"
+            + (try Self.report("yahoo-arf.eml", about: sent["py@example.com"])) + "\n"
+        let path = try gazette.file("huge.mbox", mbox)
+        let result = try gazette.run(["bounces", "process", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lastLine == Self.summary(hard: 1, complaints: 1), "\(result.stdout)")
+        // On standard input, all of it is read (a pipe writer never sees a broken pipe), little of it kept.
+        let piped = try gazette.run(["bounces", "process"], input: Data(huge.utf8))
+        #expect(piped.status == 0 && piped.lastLine == Self.summary(hard: 1), "\(piped.stdout)\(piped.stderr)")
+    }
+
     @Test func aPathThatIsNotAMessageMboxOrMaildirExits65AndProcessesNothing() throws {
         let (gazette, _, sent) = try Self.sentEdition()
         let good = try gazette.file("good.eml", try Self.report("postfix-hard.eml", about: sent["go@example.com"]))
