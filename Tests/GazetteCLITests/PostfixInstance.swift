@@ -82,7 +82,7 @@ final class PostfixInstance {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/postfix")
             process.arguments = ["-c", "\(directory)/config", "start-fg"]
-            manager.createFile(atPath: log, contents: nil)
+            _ = manager.createFile(atPath: log, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             process.standardError = process.standardOutput
             try process.run()

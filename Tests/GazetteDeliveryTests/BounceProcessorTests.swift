@@ -155,7 +155,7 @@ struct BounceProcessorTests {
         #expect(try processor.process(try Self.report("ses-hard.eml", verp: otherSecret.value, messageID: "y"), now: Date()) == .unmatched)
         // The subscriber was erased (their rows go with them).
         let id = try #require(try harness.database.subscriber(email: "ghost@mail.example.net")?.id)
-        try harness.database.writer.write { db in try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id]) }
+        try await harness.database.writer.write { db in try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id]) }
         let message = try Self.report("postfix-hard.eml", verp: ghost.envelope.sender.value, messageID: Self.messageID(of: ghost.bytes))
         #expect(try processor.process(message, now: Date()) == .unmatched)
         #expect(try harness.database.suppressedKeys().isEmpty)
