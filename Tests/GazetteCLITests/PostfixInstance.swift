@@ -86,7 +86,14 @@ final class PostfixInstance {
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             process.standardError = process.standardOutput
             try process.run()
-            if SmtpSink.waitForListener(port: port) {
+            // Starting takes a few seconds on a busy machine (postfix-script checks the queue first); a
+            // process that exits meanwhile found its port taken, and the next attempt picks another.
+            var listening = false
+            let deadline = Date().addingTimeInterval(30)
+            while !listening, process.isRunning, Date() < deadline {
+                listening = SmtpSink.waitForListener(port: port)
+            }
+            if listening {
                 started = (process, port)
             } else {
                 Self.stop(directory)

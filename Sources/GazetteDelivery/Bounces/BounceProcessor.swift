@@ -9,21 +9,6 @@ public enum BounceOutcome: String, Sendable, CaseIterable {
     case hard, soft, complaint, ignored, unmatched
 }
 
-/// The tally of a `bounces process` run.
-public struct BounceSummary: Sendable, Equatable {
-    public var counts: [BounceOutcome: Int] = [:]
-
-    public init() {}
-
-    public mutating func add(_ outcome: BounceOutcome) { counts[outcome, default: 0] += 1 }
-
-    /// `bounces: hard N, soft N, complaints N, ignored N, unmatched N`
-    public var line: String {
-        func n(_ outcome: BounceOutcome) -> Int { counts[outcome] ?? 0 }
-        return "bounces: hard \(n(.hard)), soft \(n(.soft)), complaints \(n(.complaint)), ignored \(n(.ignored)), unmatched \(n(.unmatched))"
-    }
-}
-
 /// Turns a parsed report into a ledger change: finds the delivery it is about, then records it.
 ///
 /// The delivery is found by the VERP token of an address the report was sent to (verified against the
