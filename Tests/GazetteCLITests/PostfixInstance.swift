@@ -76,7 +76,7 @@ final class PostfixInstance {
                 scache    unix  - - n - 1 scache
                 postlog   unix-dgram n - n - 1 postlogd
                 gazette-bounces unix - n n - 2 pipe
-                  flags=DORhu user=\(pipeUser) argv=\(pipeArgv)
+                  flags=DOR user=\(pipeUser) argv=\(pipeArgv)
 
                 """.write(toFile: "\(directory)/config/master.cf", atomically: true, encoding: .utf8)
             let process = Process()
