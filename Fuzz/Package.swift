@@ -69,6 +69,7 @@ let package = Package(
         harness("FuzzImporters", dependencies: ["GazetteStore", "GazetteCore"]),
         harness("FuzzComposer", dependencies: ["GazetteMail", "GazetteCore"]),
         harness("FuzzLinkVerifier", dependencies: ["GazetteCore"]),
+        harness("FuzzBounceParser", dependencies: ["GazetteMail", "GazetteCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,7 +16,7 @@ shift || true
 case "$seconds" in
     '' | *[!0-9]*) echo "usage: $0 [SECONDS] [HARNESS...]" >&2; exit 64 ;;
 esac
-all=(FuzzImporters FuzzComposer FuzzLinkVerifier)
+all=(FuzzImporters FuzzComposer FuzzLinkVerifier FuzzBounceParser)
 if [ "$#" -gt 0 ]; then harnesses=("$@"); else harnesses=("${all[@]}"); fi
 for h in "${harnesses[@]}"; do
     case " ${all[*]} " in *" $h "*) ;; *) echo "unknown harness $h (one of: ${all[*]})" >&2; exit 64 ;; esac

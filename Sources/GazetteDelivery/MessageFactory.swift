@@ -10,12 +10,15 @@ public struct SenderProfile: Sendable {
     public var baseURL: String
     public var postalAddress: String
     public var signer: LinkSigner
+    /// `GAZETTE_BOUNCE_ADDRESS`: when set, each digest's envelope sender is a signed VERP address under it.
+    public var bounceAddress: BounceAddress?
 
-    public init(from: Mailbox, baseURL: String, postalAddress: String, signer: LinkSigner) {
+    public init(from: Mailbox, baseURL: String, postalAddress: String, signer: LinkSigner, bounceAddress: BounceAddress? = nil) {
         self.from = from
         self.baseURL = baseURL
         self.postalAddress = postalAddress
         self.signer = signer
+        self.bounceAddress = bounceAddress
     }
 
     public var listName: String { from.name ?? "Gazette" }
@@ -115,7 +118,8 @@ public struct MessageFactory: Sendable {
                 ? "gazette.\(edition).\(sender.signer.opaqueID("\(edition)/\(subscriber.email.lowercased())"))@\(domain)"
                 : "gazette.test.\(edition).\(UUID().uuidString.lowercased())@\(domain)",
             unsubscribeURIs: [links.unsubscribe, links.unsubscribeMailto],
-            listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>")
+            listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>",
+            envelopeSender: envelopeSender(edition: content.edition, subscriberID: id, email: subscriber.email, testCopy: recipient != nil))
         let bytes = composer.compose(head, sizeHint: shell.byteCount / 2) { part, out in
             switch part {
             case .text: shell.writeText(values, into: &out)
@@ -124,5 +128,13 @@ public struct MessageFactory: Sendable {
         }
         let key = "\(edition)-" + id.zeroPadded(6)
         return (ComposedMessage(digest: entry.digest, head: head, bytes: bytes, key: key), shell, personal)
+    }
+
+    /// The VERP address for a digest; a test copy gets the bare bounce address (it has no ledger row, so
+    /// its bounce can only be unmatched), and without a bounce address the From address is used.
+    private func envelopeSender(edition: Edition, subscriberID: Int64, email: String, testCopy: Bool) -> EmailAddress? {
+        guard let bounce = sender.bounceAddress else { return nil }
+        if testCopy { return bounce.base }
+        return bounce.address(edition: edition, subscriberID: subscriberID, email: email, signer: sender.signer)
     }
 }

@@ -116,7 +116,7 @@ public struct SendRun: Sendable {
             let states = try database.deliveryStates(edition: options.edition, subscriberIDs: batch.compactMap(\.id))
             for subscriber in batch {
                 switch states[subscriber.id!] {
-                case .sent?: summary.alreadySent += 1; continue
+                case let state? where state.wasAccepted: summary.alreadySent += 1; continue
                 case .failed?, .skipped?: continue
                 default: break
                 }
@@ -159,7 +159,7 @@ public struct SendRun: Sendable {
         }
         try forEachDueBatch(options, onlyID: onlyID) { batch in
             let before = try database.enqueue(edition: edition, subscriberIDs: batch.compactMap(\.id), now: Date())
-            summary.alreadySent += before.values.filter { $0 == .sent }.count
+            summary.alreadySent += before.values.filter(\.wasAccepted).count
         }
         let counts = try database.deliveryCounts(edition: edition)
         let waiting = try database.waitingDeferredCount(edition: edition, now: options.now)

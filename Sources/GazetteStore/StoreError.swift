@@ -13,6 +13,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unknownSubscriber(String)
     /// A command that only reads found no database at the path: it is never created by reading.
     case noDatabase(path: String)
+    /// Another process held a write lock for longer than the busy timeout: try again later.
+    case busy(String)
     /// Any other database failure, wrapped at the module boundary.
     case database(String)
 
@@ -33,6 +35,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .noDatabase(let path):
             "no database at \(path): check --database or GAZETTE_DATABASE, or create one with `gazette import`, "
                 + "`gazette subscribers import` or `gazette migrate` (nothing was created)"
+        case .busy(let detail): "\(detail); try again later"
         case .database(let detail): "database error: \(detail)"
         }
     }

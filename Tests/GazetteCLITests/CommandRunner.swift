@@ -46,12 +46,15 @@ struct CommandRunner {
         return path
     }
 
+    /// - Parameter input: standard input; none (end of file at once) when nil.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Output {
-        try Self.execute(CommandRunner.binary, arguments, environment: environment, in: directory)
+    func run(_ arguments: [String], input: Data? = nil) throws -> Output {
+        try Self.execute(CommandRunner.binary, arguments, environment: environment, in: directory, input: input)
     }
 
-    static func execute(_ executable: String, _ arguments: [String], environment: [String: String], in directory: String) throws -> Output {
+    static func execute(
+        _ executable: String, _ arguments: [String], environment: [String: String], in directory: String, input: Data? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -61,7 +64,17 @@ struct CommandRunner {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
         try process.run()
+        if let input {
+            // From another thread: a large input must not block while this one waits to read the output.
+            let writer = inputPipe.fileHandleForWriting
+            Thread {
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }.start()
+        }
         // Read both pipes to the end before waiting, so a chatty process cannot block on a full pipe.
         let errData = Mutexed<Data>(Data())
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }

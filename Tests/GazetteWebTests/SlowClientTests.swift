@@ -5,6 +5,7 @@ import GazetteWeb
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -78,8 +79,10 @@ struct SlowClientTests {
         settings.bodyTimeout = .seconds(1)
         let app = try WebApp.application(
             database: fixture.database, previewer: FixedPreviewer(), settings: settings, logger: Logger(label: "test"))
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
+        // A service group, so that the server is shut down gracefully at the end (cancelling its task
+        // would tear connections down under Hummingbird's feet).
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+        let server = Task { try await group.run() }
         var answer: String?
         for _ in 0..<100 where answer == nil {
             try await Task.sleep(for: .milliseconds(50))
@@ -94,5 +97,7 @@ struct SlowClientTests {
             port: port, after: "POST /unsubscribe/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc", within: 5))
         // A connection that says nothing at all.
         #expect(Self.serverCloses(port: port, after: "", within: 5))
+        await group.triggerGracefulShutdown()
+        try await server.value
     }
 }

@@ -225,4 +225,27 @@ struct HealthAndMetricsTests {
             }
         }
     }
+
+    @Test func metricsCountBouncedAndComplainedMessagesAmongTheSentOnes() async throws {
+        let fixture = try WebFixture()
+        let edition = Edition("2026-W48")!
+        let ids = try fixture.database.subscribers().compactMap(\.id)
+        _ = try fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
+        for ticket in try fixture.database.claim(edition: edition, now: Date(), limit: 2) {
+            try fixture.database.recordSent(deliveryID: ticket.id, messageID: "m\(ticket.id)", now: Date())
+        }
+        _ = try fixture.database.record(
+            .hardBounce, for: DeliveryReference(edition: edition, subscriberID: ids[0]), diagnostic: "5.1.1", now: Date())
+        _ = try fixture.database.record(
+            .complaint, for: DeliveryReference(edition: edition, subscriberID: ids[1]), diagnostic: "abuse", now: Date())
+        try await fixture.app().test(.live) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                // Accepted messages stay counted as sent after a report comes back.
+                #expect(text.contains("gazette_messages_sent_total 2\n"), "\(text)")
+                #expect(text.contains("gazette_messages_bounced_total 1\n"), "\(text)")
+                #expect(text.contains("gazette_messages_complained_total 1\n"), "\(text)")
+            }
+        }
+    }
 }

@@ -333,7 +333,8 @@ def check_service_common(checker, where, service, subcommand):
 def check_systemd(checker):
     directory = os.path.join(checker.deploy, "systemd")
     units = {}
-    for name in ("gazette-send.service", "gazette-send.timer", "gazette-schedule.service", "gazette-serve.service"):
+    for name in ("gazette-send.service", "gazette-send.timer", "gazette-schedule.service", "gazette-serve.service",
+                 "gazette-bounces.service", "gazette-bounces.timer"):
         text = checker.read(os.path.join("deploy/systemd", name))
         if text is not None:
             units[name] = parse_unit(text)
@@ -392,7 +393,121 @@ def check_systemd(checker):
         if "multi-user.target" not in " ".join(units["gazette-serve.service"].get("Install", {}).get("WantedBy", [])).split():
             checker.problem(where, "[Install] WantedBy=multi-user.target is missing")
 
+    if "gazette-bounces.service" in units:
+        where = "deploy/systemd/gazette-bounces.service"
+        service = units["gazette-bounces.service"].get("Service", {})
+        check_service_common(checker, where, service, "bounces")
+        if last(service, "Type") != "oneshot":
+            checker.problem(where, "Type=oneshot expected (one pass over the Maildir per start)")
+        words = (service.get("ExecStart") or [""])[-1].split()
+        if words[1:3] != ["bounces", "process"]:
+            checker.problem(where, f"ExecStart= should run `gazette bounces process`, not {' '.join(words)!r}")
+        if "--move-to" not in words or words.index("--move-to") + 1 >= len(words):
+            checker.problem(where, "ExecStart= needs --move-to DIR: processed reports must leave the Maildir")
+        elif not words[-1].rstrip("/").endswith("Maildir") or words[-1] == words[words.index("--move-to") + 1]:
+            checker.problem(where, f"the last argument should be the Maildir (and not the --move-to directory), found {words[-1]!r}")
+        if "75" not in " ".join(service.get("SuccessExitStatus", [])).split():
+            checker.problem(where, "SuccessExitStatus=75 is missing: 75 (database busy) leaves the reports for the next run")
+
+    if "gazette-bounces.timer" in units:
+        where = "deploy/systemd/gazette-bounces.timer"
+        timer = units["gazette-bounces.timer"].get("Timer", {})
+        if not timer.get("OnCalendar") and not timer.get("OnUnitActiveSec"):
+            checker.problem(where, "no OnCalendar= (or OnUnitActiveSec=): the Maildir is never polled")
+        if last(timer, "Unit") not in (None, "gazette-bounces.service"):
+            checker.problem(where, f"Unit= should be gazette-bounces.service, found {last(timer, 'Unit')}")
+        if "timers.target" not in " ".join(units["gazette-bounces.timer"].get("Install", {}).get("WantedBy", [])).split():
+            checker.problem(where, "[Install] WantedBy=timers.target is missing")
+
     verify_units(checker, directory, sorted(units))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# deploy/postfix/: the pipe recipe for bounce and complaint reports
+
+
+def postfix_lines(text):
+    """Logical lines of a Postfix file: comments and blank lines dropped, indented lines joined to the last."""
+    lines = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw[:1].isspace() and lines:
+            lines[-1] += " " + raw.strip()
+        else:
+            lines.append(raw.strip())
+    return lines
+
+
+def check_postfix(checker):
+    master = checker.read("deploy/postfix/master.cf")
+    transport = checker.read("deploy/postfix/transport")
+    main_cf = checker.read("deploy/postfix/main.cf")
+    services = {}
+    if master is not None:
+        where = "deploy/postfix/master.cf"
+        for line in postfix_lines(master):
+            fields = line.split()
+            if len(fields) < 8:
+                checker.problem(where, f"a master.cf service needs 8 fields, found {line!r}")
+                continue
+            services[fields[0]] = fields
+        pipes = {name: fields for name, fields in services.items() if fields[7] == "pipe"}
+        if not pipes:
+            checker.problem(where, "no pipe service")
+        for name, fields in pipes.items():
+            if fields[1] != "unix":
+                checker.problem(where, f"{name}: a pipe service is of type unix, not {fields[1]}")
+            options = {}
+            rest = fields[8:]
+            for index, word in enumerate(rest):
+                if word.startswith("argv="):
+                    options["argv"] = [word[len("argv="):]] + rest[index + 1:]
+                    break
+                if "=" in word:
+                    key, value = word.split("=", 1)
+                    options[key] = value
+            user = options.get("user", "")
+            if not user or user.split(":")[0] in ("root", "0"):
+                checker.problem(where, f"{name}: user= must name the database owner (gazette), not {user!r}")
+            flags = options.get("flags", "")
+            if "D" not in flags and "O" not in flags:
+                checker.problem(where, f"{name}: flags= needs D (Delivered-To) or O (X-Original-To): the VERP address finds the delivery")
+            argv = options.get("argv", [])
+            programs = [word for word in argv if not word.startswith("GAZETTE_") and word != "/usr/bin/env"]
+            if programs[:3] != ["/usr/local/bin/gazette", "bounces", "process"]:
+                checker.problem(where, f"{name}: argv= should run /usr/local/bin/gazette bounces process, not {' '.join(argv)!r}")
+            if any(word.startswith("${") for word in argv):
+                checker.problem(where, f"{name}: the report comes on standard input; no arguments from Postfix are needed")
+            if not any(word.startswith("GAZETTE_CONFIG=") for word in argv):
+                checker.problem(where, f"{name}: pipe runs with an empty environment: pass GAZETTE_CONFIG=/etc/gazette/gazette.env through /usr/bin/env")
+    if transport is not None:
+        where = "deploy/postfix/transport"
+        entries = [line.split() for line in postfix_lines(transport)]
+        if not entries:
+            checker.problem(where, "no entry")
+        for entry in entries:
+            if len(entry) != 2 or "@" not in entry[0]:
+                checker.problem(where, f"expected `ADDRESS SERVICE:`, found {' '.join(entry)!r}")
+                continue
+            if "+" in entry[0]:
+                checker.problem(where, f"{entry[0]}: the base address, without the VERP extension")
+            service = entry[1].split(":", 1)[0]
+            if service not in services or services[service][7] != "pipe":
+                checker.problem(where, f"{entry[0]} goes to {service}, which is not a pipe service of master.cf")
+    if main_cf is not None:
+        where = "deploy/postfix/main.cf"
+        settings = {}
+        for line in postfix_lines(main_cf):
+            if "=" not in line:
+                checker.problem(where, f"not a `name = value` line: {line!r}")
+                continue
+            key, value = line.split("=", 1)
+            settings[key.strip()] = value.strip()
+        if "+" not in settings.get("recipient_delimiter", ""):
+            checker.problem(where, "recipient_delimiter = + is missing: bounces+TOKEN@… would not match the transport entry")
+        if "/etc/postfix/transport" not in settings.get("transport_maps", ""):
+            checker.problem(where, "transport_maps does not name /etc/postfix/transport")
 
 
 def verify_units(checker, directory, names):
@@ -879,9 +994,18 @@ def check_readme(checker):
     for word in ("cron", "systemd", "timer", "gazette schedule", "kubernetes", "lease", "idempotent", "75"):
         if word not in lowered:
             checker.problem(where, f"does not mention {word!r}")
-    for path in ("cron/gazette.crontab", "gazette.env.example", "container/Containerfile"):
+    for path in ("cron/gazette.crontab", "gazette.env.example", "container/Containerfile", "postfix/master.cf",
+                 "postfix/transport", "systemd/gazette-bounces.timer"):
         if path not in text:
             checker.problem(where, f"does not say how to install {path}")
+    top = checker.read("README.md") or ""
+    section = re.search(r"^## Bounces and complaints\s*$(.*?)(?=^## |\Z)", top, re.M | re.S)
+    if not section:
+        checker.problem("README.md", "no '## Bounces and complaints' section")
+    else:
+        for word in ("GAZETTE_BOUNCE_ADDRESS", "gazette bounces process", "master.cf", "pipe", "--move-to", "75"):
+            if word not in section.group(1):
+                checker.problem("README.md", f"the 'Bounces and complaints' section does not mention {word!r}")
 
 
 def main(argv):
@@ -897,6 +1021,7 @@ def main(argv):
     check_env_example(checker, variables, known)
     check_crontab(checker)
     check_systemd(checker)
+    check_postfix(checker)
     check_kubernetes(checker, variables, known)
     uid = check_containerfile(checker)
     check_image_user_matches_pods(checker, uid)

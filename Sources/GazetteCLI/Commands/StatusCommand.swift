@@ -22,6 +22,8 @@ struct StatusCommand: AsyncParsableCommand {
                 + "closes \(Timestamp.format(runtime.schedule().closing(of: edition))))")
             print("active subscribers: \(active)")
             print(DeliveryState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            let softBounces = try runtime.database.softBounceCount(edition: edition)
+            if softBounces > 0 { print("soft bounces: \(softBounces)") }
             for (email, row) in try runtime.database.problemDeliveries(edition: edition) {
                 var line = "  \(row.state.rawValue) \(email) after \(row.attempts) attempt\(row.attempts == 1 ? "" : "s")"
                 // Server replies start with their code ("451 4.7.1 …"): print the code once.

@@ -37,6 +37,8 @@ enum ExitStatus {
             case .invalidInput, .unknownSubscriber: return dataError
             case .leaseHeld, .leaseLost: return temporaryFailure
             case .noDatabase: return noInput
+            // Only `bounces process` answers 75 for a busy database (Postfix retries its pipe); elsewhere it stays 1.
+            case .busy: return failure
             default: return failure
             }
         case let error as MailError:

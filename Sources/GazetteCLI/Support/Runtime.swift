@@ -66,7 +66,8 @@ struct Runtime {
     func messageFactory() async throws -> MessageFactory {
         let templates = try await DigestTemplates(directory: templatesDirectory())
         let sender = SenderProfile(
-            from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try signer())
+            from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try signer(),
+            bounceAddress: settings.bounceAddress)
         return MessageFactory(templates: templates, sender: sender)
     }
 

@@ -23,7 +23,7 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`, `GAZETTE_BOUNCE_ADDRESS`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
@@ -84,6 +84,12 @@ extension Settings {
         guard let smtpTimeout = Int(timeoutText), (1...3600).contains(smtpTimeout) else {
             throw SettingsError("GAZETTE_SMTP_TIMEOUT must be a whole number of seconds (1–3600), not \(timeoutText.debugDescription)")
         }
+        var bounceAddress: BounceAddress?
+        if let bounceText = text("bounce.address") {
+            do { bounceAddress = try BounceAddress(bounceText) } catch {
+                throw SettingsError("GAZETTE_BOUNCE_ADDRESS: \(error)")
+            }
+        }
         let postal = HeaderEncoding.sanitize(text("postal.address") ?? defaultPostalAddress)
         let logLevel = (text("log.level") ?? "info").lowercased()
         guard Settings.logLevels.contains(logLevel) else {
@@ -113,6 +119,7 @@ extension Settings {
             leaseSeconds: leaseSeconds,
             logLevel: logLevel,
             operatorToken: operatorToken,
+            bounceAddress: bounceAddress,
             warnings: warnings)
     }
 }

@@ -26,6 +26,8 @@ struct Settings: Sendable {
     var logLevel: String
     /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.
     var operatorToken: String?
+    /// `GAZETTE_BOUNCE_ADDRESS`: base of the VERP envelope senders; nil → the From address.
+    var bounceAddress: BounceAddress?
     /// Problems that do not stop Gazette (env file lines, file permissions), logged once at start-up.
     var warnings: [String] = []
 }

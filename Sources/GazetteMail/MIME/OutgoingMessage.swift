@@ -64,10 +64,14 @@ public struct MessageHead: Sendable {
     public var unsubscribeURIs: [String]
     /// `List-Id` value, e.g. `Backend Jobs Weekly <digest.example.com>`.
     public var listID: String?
+    /// MAIL FROM when it is not the From address: the VERP bounce address (`bounces+TOKEN@…`), where
+    /// bounces and complaints come back. Never a header of the message (the receiving MTA adds
+    /// `Return-Path` from the envelope).
+    public var envelopeSender: EmailAddress?
 
     public init(
         from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, unsubscribeURIs: [String],
-        listID: String?
+        listID: String?, envelopeSender: EmailAddress? = nil
     ) {
         self.from = from
         self.to = to
@@ -76,10 +80,11 @@ public struct MessageHead: Sendable {
         self.messageID = messageID
         self.unsubscribeURIs = unsubscribeURIs
         self.listID = listID
+        self.envelopeSender = envelopeSender
     }
 
     /// The SMTP envelope: sender and the one recipient of this transaction.
-    public var envelope: Envelope { Envelope(sender: from.address, recipient: to.address) }
+    public var envelope: Envelope { Envelope(sender: envelopeSender ?? from.address, recipient: to.address) }
 }
 
 /// MAIL FROM and RCPT TO of one SMTP transaction: validated addresses only, never raw data.

@@ -5,9 +5,16 @@ import GRDB
 /// Where one subscriber's copy of one edition stands.
 public enum DeliveryState: String, CaseIterable, Codable, Sendable {
     case queued, sending, sent, deferred, failed, skipped
+    /// Accepted by the relay, then returned as a hard bounce (RFC 3464 report).
+    case bounced
+    /// Accepted, then reported as spam by the recipient (RFC 5965 abuse report).
+    case complained
 
     /// Nothing more will be done for a row in this state.
-    public var isFinal: Bool { self == .sent || self == .failed || self == .skipped }
+    public var isFinal: Bool { self != .queued && self != .sending && self != .deferred }
+
+    /// The server accepted this message (whatever came back later): a later run must not send it again.
+    public var wasAccepted: Bool { self == .sent || self == .bounced || self == .complained }
 }
 
 /// A ledger row claimed for sending, with the subscriber it is for.
@@ -225,14 +232,16 @@ extension AppDatabase {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT edition FROM delivery ORDER BY edition DESC") }
     }
 
-    /// Rows that did not end well (failed, deferred), for `status`.
+    /// Rows that did not end well (failed, deferred, bounced, complained), for `status`.
     public func problemDeliveries(edition: Edition) throws -> [(email: String, row: DeliveryRow)] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT subscriber.email, delivery.* FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
-                    WHERE edition = ? AND state IN ('failed', 'deferred') ORDER BY subscriber.id
+                    SELECT subscriber.email, delivery.subscriberId, delivery.state, delivery.attempts, delivery.nextAttemptAt,
+                        delivery.lastCode, COALESCE(delivery.bounceDiagnostic, delivery.lastReply) AS lastReply
+                    FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                    WHERE edition = ? AND state IN ('failed', 'deferred', 'bounced', 'complained') ORDER BY subscriber.id
                     """,
                 arguments: [edition.description]
             ).map { row in

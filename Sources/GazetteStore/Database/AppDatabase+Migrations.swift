@@ -131,6 +131,18 @@ extension AppDatabase {
                 CREATE INDEX delivery_subscriber_state ON delivery(subscriberId, state);
                 """)
         }
+        // Bounces and complaints come back by e-mail after the relay accepted a message (issue 14): a
+        // `sent` row may become `bounced` or `complained`, a soft bounce is stamped on its row (three
+        // editions in a row suppress the address), and reports are matched by their returned Message-ID.
+        // Named v5 and registered last: a "v4: …" may land from another branch.
+        migrator.registerMigration("v5: bounces and complaints") { db in
+            try db.execute(sql: """
+                ALTER TABLE delivery ADD COLUMN bounceDiagnostic TEXT;
+                ALTER TABLE delivery ADD COLUMN bouncedAt DATETIME;
+                ALTER TABLE delivery ADD COLUMN softBounceAt DATETIME;
+                CREATE INDEX delivery_messageId ON delivery(messageId);
+                """)
+        }
         return migrator
     }
 }

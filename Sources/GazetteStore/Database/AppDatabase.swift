@@ -21,6 +21,7 @@ public struct AppDatabase: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
+            if AppDatabase.isBusy(error) { throw StoreError.busy("cannot open the database \(path): \(AppDatabase.explain(error))") }
             throw StoreError.unreadable(path: path, reason: AppDatabase.explain(error))
         }
     }
@@ -45,6 +46,7 @@ public struct AppDatabase: Sendable {
             if !existed { chmod(path, 0o600) }
             return try AppDatabase(pool, path: path)
         } catch let error as DatabaseError {
+            if isBusy(error) { throw StoreError.busy("cannot open the database \(path): \(explain(error))") }
             throw StoreError.unreadable(path: path, reason: explain(error))
         }
     }
@@ -66,10 +68,20 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// Whether another connection's lock outlasted the busy timeout (a temporary condition, exit 75).
+    static func isBusy(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
+
+    /// GRDB's error as the store's: busy apart, since callers retry it later.
+    static func wrap(_ error: DatabaseError) -> StoreError {
+        isBusy(error) ? .busy(explain(error)) : .database(explain(error))
+    }
+
     /// Runs a write transaction, turning GRDB's errors into `StoreError`.
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try writer.write(body) } catch let error as DatabaseError {
-            throw StoreError.database(AppDatabase.explain(error))
+            throw AppDatabase.wrap(error)
         }
     }
 
@@ -77,13 +89,13 @@ public struct AppDatabase: Sendable {
     /// transaction, without the BEGIN and COMMIT statements around it.
     func writeOneStatement<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try writer.writeWithoutTransaction(body) } catch let error as DatabaseError {
-            throw StoreError.database(AppDatabase.explain(error))
+            throw AppDatabase.wrap(error)
         }
     }
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch let error as DatabaseError {
-            throw StoreError.database(AppDatabase.explain(error))
+            throw AppDatabase.wrap(error)
         }
     }
 }

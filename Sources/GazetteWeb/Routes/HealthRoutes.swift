@@ -32,6 +32,8 @@ final class MetricsExporter: Sendable {
     private let sent: Counter
     private let deferred: Counter
     private let failed: Counter
+    private let bounced: Counter
+    private let complained: Counter
     private let lastRunTimestamp: Gauge
     private let lastRunDuration: Gauge
     private let activeSubscribers: Gauge
@@ -44,6 +46,8 @@ final class MetricsExporter: Sendable {
         sent = registry.makeCounter(descriptor: descriptor("messages_sent", "total", "Messages accepted by the transport, all editions."))
         deferred = registry.makeCounter(descriptor: descriptor("messages_deferred", "total", "Messages waiting for a retry after a temporary failure."))
         failed = registry.makeCounter(descriptor: descriptor("messages_failed", "total", "Messages refused for good."))
+        bounced = registry.makeCounter(descriptor: descriptor("messages_bounced", "total", "Messages accepted, then returned as a hard bounce."))
+        complained = registry.makeCounter(descriptor: descriptor("messages_complained", "total", "Messages accepted, then reported as spam by the recipient."))
         lastRunTimestamp = registry.makeGauge(descriptor: descriptor("last_run_timestamp", "seconds", "Start of the last send run that sent anything (Unix time)."))
         lastRunDuration = registry.makeGauge(descriptor: descriptor("last_run_duration", "seconds", "Duration of that run."))
         activeSubscribers = registry.makeGauge(descriptor: descriptor("active", "subscribers", "Active subscribers."))
@@ -52,7 +56,11 @@ final class MetricsExporter: Sendable {
     func render() throws -> String {
         let totals = try database.deliveryTotals()
         // Counters mirror ledger totals, which only grow: reset and re-add keeps them equal.
-        for (counter, state) in [(sent, DeliveryState.sent), (deferred, .deferred), (failed, .failed)] {
+        // A bounce or complaint moves a row out of `sent`; the message was still accepted, so `sent` counts all three.
+        let accepted = DeliveryState.allCases.filter(\.wasAccepted).reduce(0) { $0 + (totals[$1] ?? 0) }
+        sent.reset()
+        sent.increment(by: Int64(accepted))
+        for (counter, state) in [(deferred, DeliveryState.deferred), (failed, .failed), (bounced, .bounced), (complained, .complained)] {
             counter.reset()
             counter.increment(by: Int64(totals[state] ?? 0))
         }
