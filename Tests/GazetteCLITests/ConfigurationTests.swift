@@ -82,3 +82,32 @@ struct ConfigurationTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: gazette.directory).filter { $0.hasPrefix("gazette.sqlite") }.isEmpty)
     }
 }
+
+/// Help and notices a newcomer reads.
+@Suite(.serialized)
+struct OperatorMessageTests {
+    @Test func importHelpListsTheColumnsAndSendHelpStatesEachDefaultOnce() throws {
+        let gazette = try CommandRunner()
+        let openings = try gazette.run(["import", "openings", "--help"])
+        #expect(openings.stdout.contains("source,id,company,title,level,stack,location,remote"), "\(openings.stdout)")
+        let subscribers = try gazette.run(["subscribers", "import", "--help"])
+        #expect(subscribers.stdout.contains("email,name,timezone") && subscribers.stdout.contains("optionally skip_empty"))
+        let send = try gazette.run(["send", "--help"]).stdout
+        #expect(!send.contains("(default 4). (default: 4)") && send.contains("(default: 4)"), "\(send)")
+        #expect(send.contains("--rate") && send.contains("no limit"))
+    }
+
+    @Test func previewAndSendTestSayWhenTheAddressIsUnsubscribed() throws {
+        let gazette = try CommandRunner()
+        let list = "email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status\n"
+            + "gone@example.com,Gone,,,,,,,,,unsubscribed\nhere@example.com,Here,,,,,,,,,\n"
+        #expect(try gazette.run(["subscribers", "import", try gazette.file("s.csv", list)]).status == 0)
+        let gone = try gazette.run(["preview", "--subscriber", "gone@example.com"])
+        #expect(gone.status == 0)
+        #expect(gone.stderr.contains("gone@example.com is unsubscribed: no digest is sent to this address"), "\(gone.stderr)")
+        let test = try gazette.run(["send-test", "--subscriber", "gone@example.com", "--to", "me@example.com"])
+        #expect(test.stderr.contains("is unsubscribed"), "\(test.stderr)")
+        let here = try gazette.run(["preview", "--subscriber", "here@example.com"])
+        #expect(!here.stderr.contains("unsubscribed"))
+    }
+}

@@ -13,7 +13,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     struct Openings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Upsert openings by (source, id) from CSV or JSON Lines (.jsonl) files.")
+            abstract: "Upsert openings by (source, id) from CSV or JSON Lines (.jsonl) files.",
+            discussion: "Columns (CSV header, or JSON keys): \(FeedParser.openingColumns.joined(separator: ",")). Lists are ;-separated, times ISO 8601.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Files to import.") var files: [String]
 
@@ -30,7 +31,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     struct Salaries: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add salary observations; a row identical to a stored one is not added twice.")
+            abstract: "Add salary observations; a row identical to a stored one is not added twice.",
+            discussion: "Columns: \(FeedParser.salaryColumns.joined(separator: ",")).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Files to import.") var files: [String]
 
@@ -46,7 +48,9 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     struct Certifications: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Upsert certifications by id.")
+        static let configuration = CommandConfiguration(
+            abstract: "Upsert certifications by id.",
+            discussion: "Columns: \(FeedParser.certificationColumns.joined(separator: ",")).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Files to import.") var files: [String]
 

@@ -14,7 +14,8 @@ struct SubscribersCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add or update subscribers by e-mail (case-insensitive) from CSV files; never re-subscribes anyone who left.")
+            abstract: "Add or update subscribers by e-mail (case-insensitive) from CSV files; never re-subscribes anyone who left.",
+            discussion: "Columns: \(FeedParser.subscriberColumns.joined(separator: ",")); optionally \(FeedParser.optionalSubscriberColumns.joined(separator: ",")).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Subscriber CSV files (see Subscribers/).") var files: [String]
 
