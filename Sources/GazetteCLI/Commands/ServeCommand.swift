@@ -13,7 +13,7 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve previews (operators) and the unsubscribe and preferences pages (subscribers).",
+        abstract: "Serve previews (operators) and the signup, confirmation, unsubscribe and preferences pages (subscribers).",
         discussion: """
             Binds to 127.0.0.1 by default. Bound to any other address, the operator pages require \
             GAZETTE_OPERATOR_TOKEN (HTTP Basic with the token as password, or a Bearer token); the \
@@ -31,9 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let runtime = try await Runtime.start(global)
-            let settings = WebSettings(
+            var settings = WebSettings(
                 host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
                 listName: runtime.settings.from.name ?? "Gazette")
+            settings.baseURL = runtime.settings.baseURL
+            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP).
+            settings.confirmationMailer = MailingConfirmations(sender: try await runtime.confirmationSender())
             let app = try WebApp.application(
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)
@@ -44,6 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
                 throw WebError.binding(error, host: host, port: port) ?? error
             }
         }
+    }
+}
+
+/// The web module's confirmation mailer, backed by the delivery module's sender.
+struct MailingConfirmations: ConfirmationMailer {
+    let sender: ConfirmationSender
+
+    func sendConfirmation(to subscriber: Subscriber, confirmURL: String, expires: Date) async throws {
+        try await sender.send(to: subscriber, confirmURL: confirmURL, expires: expires)
     }
 }
 
