@@ -9,12 +9,13 @@ import Hummingbird
 enum SameOriginCheck {
     /// - Parameter baseURL: the public base URL; `Origin` may match it or the `Host` the request came to.
     static func allows(_ request: Request, baseURL: String) -> Bool {
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased() {
+        if let site = request.headers[HTTPFields.Element.Name("Sec-Fetch-Site")!]?.lowercased() {
             return site == "same-origin" || site == "none"
         }
         guard let origin = request.headers[.origin]?.lowercased() else { return true }
         if origin == origin(of: baseURL) { return true }
-        guard let host = request.headers[.host]?.lowercased() ?? request.head.authority?.lowercased() else { return false }
+        // HTTP/1's Host header arrives as the request's authority.
+        guard let host = request.head.authority?.lowercased() else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"
     }
 

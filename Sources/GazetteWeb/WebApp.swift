@@ -21,6 +21,8 @@ public struct WebSettings: Sendable {
     public var baseURL = "http://127.0.0.1:8080"
     /// Sends double opt-in e-mails; without one, signups are recorded but no confirmation leaves (logged).
     public var confirmationMailer: (any ConfirmationMailer)?
+    /// Enables `/api/v1` with this Bearer token (`GAZETTE_API_TOKEN`); without it `/api` answers 404.
+    public var apiToken: String?
 
     public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String) {
         self.host = host
@@ -44,10 +46,18 @@ public enum WebApp {
         let subscriberPages = SubscriberPages(
             database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL, now: now)
         subscriberPages.register(on: router)
-        SignupPages(
+        let signup = SignupPages(
             database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL,
-            mailer: settings.confirmationMailer, now: now
-        ).register(on: router)
+            mailer: settings.confirmationMailer, now: now)
+        signup.register(on: router)
+        if let token = settings.apiToken {
+            // The description is public (it holds no data); every other call needs the token.
+            router.get("/api/v1/openapi.yaml") { _, _ in
+                Reply.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
+            }
+            let api = router.group("/api/v1").add(middleware: APITokenMiddleware(token: token))
+            SubscriberAPI(database: database, signer: settings.signer, signup: signup, now: now).register(on: api)
+        }
         ViewInBrowser(database: database, previewer: previewer, signer: settings.signer, now: now).register(on: router)
         HealthRoutes(database: database, metrics: MetricsExporter(database: database)).register(on: router)
         let operatorGroup = router.group()

@@ -39,7 +39,7 @@ struct PreferencesLifecycleTests {
         try await s.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(s.fixture.token(.preferences))/data", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+                #expect(response.headers[HTTPFields.Element.Name("Content-Disposition")!]?.hasPrefix("attachment") == true)
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
                 let subscriber = try #require(json["subscriber"] as? [String: Any])
                 #expect(subscriber["email"] as? String == "alice@example.com")
@@ -56,7 +56,7 @@ struct PreferencesLifecycleTests {
             let (asked, page) = try await client.page("/preferences/\(token)/erase")
             #expect(asked == .ok && page.contains("id=\"erase\"") && page.contains("method=\"post\""))
             #expect(try s.database.subscriber(email: "alice@example.com") != nil)
-            let (status, done) = try await client.form("/preferences/\(token)/erase", "", headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+            let (status, done) = try await client.form("/preferences/\(token)/erase", "", headers: [HTTPFields.Element.Name("Sec-Fetch-Site")!: "same-origin"])
             #expect(status == .ok && done.contains("id=\"erased\""))
             #expect(try await client.page("/preferences/\(token)").0 == .forbidden)
         }
@@ -73,7 +73,7 @@ struct PreferencesLifecycleTests {
         let s = try SignupFixture()
         let token = s.fixture.token(.preferences)
         var fields = HTTPFields()
-        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        for (name, value) in headers { fields[HTTPFields.Element.Name(name)!] = value }
         try await s.app().test(.router) { client in
             for path in ["/preferences/\(token)/erase", "/preferences/\(token)/pause", "/preferences/\(token)"] {
                 let (status, page) = try await client.form(path, "weeks=1&timezone=Etc%2FUTC&send_day=mon&send_hour=3", headers: fields)
@@ -89,7 +89,7 @@ struct PreferencesLifecycleTests {
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             for headers: HTTPFields in [
-                [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"], [.origin: "https://news.example.com"], [:],
+                [HTTPFields.Element.Name("Sec-Fetch-Site")!: "same-origin"], [.origin: "https://news.example.com"], [:],
             ] {
                 #expect(try await client.form("/preferences/\(token)/pause", "weeks=1", headers: headers).0 == .ok)
             }

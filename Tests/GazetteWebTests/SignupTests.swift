@@ -51,7 +51,7 @@ struct SignupFixture {
     static func path(_ url: String) -> String { String(url.dropFirst("https://news.example.com".count)) }
 }
 
-extension TestClient {
+extension TestClientProtocol {
     func form(_ uri: String, _ body: String, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, String) {
         var all = headers
         all[.contentType] = "application/x-www-form-urlencoded"
@@ -236,7 +236,7 @@ struct SignupTests {
         try await s.app().test(.router) { client in
             _ = try await client.form("/subscribe", "email=x%40example.com")
             let path = SignupFixture.path(try #require(s.mailer.all.first).confirmURL)
-            #expect(try await client.form(path, "", headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]).0 == .forbidden)
+            #expect(try await client.form(path, "", headers: [HTTPFields.Element.Name("Sec-Fetch-Site")!: "cross-site"]).0 == .forbidden)
             #expect(try await client.form(path, "", headers: [.origin: "https://evil.example"]).0 == .forbidden)
             #expect(try await client.form(path, "", headers: [.origin: "https://news.example.com"]).0 == .ok)
         }

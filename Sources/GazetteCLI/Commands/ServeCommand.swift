@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
                 listName: runtime.settings.from.name ?? "Gazette")
             settings.baseURL = runtime.settings.baseURL
+            settings.apiToken = runtime.settings.apiToken
             // Signups mail their confirmation through the same transport as `send` (outbox or SMTP).
             settings.confirmationMailer = MailingConfirmations(sender: try await runtime.confirmationSender())
             let app = try WebApp.application(

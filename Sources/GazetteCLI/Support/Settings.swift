@@ -26,6 +26,8 @@ struct Settings: Sendable {
     var logLevel: String
     /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.
     var operatorToken: String?
+    /// Enables the subscriber API (`/api/v1`) of `gazette serve`, as a Bearer token; unset, `/api` is 404.
+    var apiToken: String?
     /// Problems that do not stop Gazette (env file lines, file permissions), logged once at start-up.
     var warnings: [String] = []
 }

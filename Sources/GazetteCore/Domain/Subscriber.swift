@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a subscriber wants to see. Every empty list means "no filter on that field".
 public struct Preferences: Hashable, Sendable {

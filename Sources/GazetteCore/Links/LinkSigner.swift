@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Crypto
 
 /// Signs and verifies the per-subscriber links in every e-mail (unsubscribe, preferences).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The links an e-mail carries for its subscriber, under the public base URL of `gazette serve`.
 public struct SubscriberLinks: Hashable, Sendable {

@@ -41,9 +41,8 @@ extension AppDatabase {
             if let existing {
                 let status: String = existing["status"]
                 if status == SubscriberStatus.active.rawValue { return .alreadyActive }
-                if let last: Date = existing["confirmationSentAt"], now.timeIntervalSince(last) < Self.confirmationInterval,
-                    last <= now
-                {
+                let last: Date? = existing["confirmationSentAt"]
+                if let last, last <= now, now.timeIntervalSince(last) < Self.confirmationInterval {
                     return .throttled
                 }
                 // An unsubscribed person keeps their row and ledger history; their new answers replace the old.

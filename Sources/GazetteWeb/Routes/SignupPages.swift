@@ -2,6 +2,7 @@ import Foundation
 import GazetteCore
 import GazetteStore
 import Hummingbird
+import NIOCore
 
 /// Signup with double opt-in: `/subscribe` and `/confirm/TOKEN`.
 ///
@@ -62,7 +63,7 @@ struct SignupPages: Sendable {
 
     /// Records the signup and sends the confirmation it owes, if any. A transport failure is logged, not
     /// shown: the page must not differ by address, and the person can try again in ten minutes.
-    private func signUp(_ subscriber: Subscriber, context: BasicRequestContext) async throws {
+    func signUp(_ subscriber: Subscriber, context: BasicRequestContext) async throws {
         let moment = now()
         guard case .confirmationDue(let pending) = try database.requestSignup(subscriber, now: moment), let id = pending.id else {
             return

@@ -2,6 +2,7 @@ import Foundation
 import GazetteCore
 import GazetteStore
 import Hummingbird
+import NIOCore
 
 /// Pages a subscriber reaches from the links in their e-mail, authorised by the signed token alone:
 /// no login and no cookie. A tampered or foreign token gets a 403 and changes nothing.
@@ -78,7 +79,7 @@ struct SubscriberPages: Sendable {
                     status: .ok,
                     headers: [
                         .contentType: "application/json; charset=utf-8",
-                        .contentDisposition: "attachment; filename=\"gazette-my-data.json\"",
+                        HTTPFields.Element.Name("Content-Disposition")!: "attachment; filename=\"gazette-my-data.json\"",
                     ],
                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: try data.json())))
             }

@@ -2,6 +2,7 @@ import Foundation
 import GazetteCore
 import GazetteStore
 import Hummingbird
+import NIOCore
 
 /// `GET /view/TOKEN`: the "View in your browser" link of every digest. The page is the e-mail's HTML part,
 /// built by the same `MessageFactory` code as the message (through the previewer), for the subscriber and
