@@ -153,6 +153,7 @@ public struct DigestView: Sendable, MustacheParent {
         f["email"] = personal.email
         f["unsubscribeURL"] = personal.unsubscribeURL
         f["preferencesURL"] = personal.preferencesURL
+        f["viewURL"] = personal.viewURL
         f["postalAddress"] = sender.postalAddress
         fields = f
     }

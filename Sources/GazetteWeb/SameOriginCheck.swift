@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Refuses cross-site form posts (CSRF) to pages that change or erase a subscriber's data.
@@ -13,7 +14,7 @@ enum SameOriginCheck {
             return site == "same-origin" || site == "none"
         }
         guard let origin = request.headers[.origin]?.lowercased() else { return true }
-        if origin == origin(of: baseURL) { return true }
+        if origin == Self.origin(of: baseURL) { return true }
         // HTTP/1's Host header arrives as the request's authority.
         guard let host = request.head.authority?.lowercased() else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"

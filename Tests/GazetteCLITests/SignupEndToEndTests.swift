@@ -34,8 +34,9 @@ struct SignupEndToEndTests {
             #expect(status == 200 && page.contains("Check your inbox"))
         }
         // One confirmation e-mail in the real outbox, however many signups.
-        let confirmations = try gazette.outboxFiles().filter { $0.contains("confirm-") }
-        try #require(confirmations.count == 1, "\(try gazette.outboxFiles())")
+        let outbox = try gazette.outboxFiles()
+        let confirmations = outbox.filter { $0.contains("confirm-") }
+        try #require(confirmations.count == 1, "\(outbox)")
         let mail = try #require(try gazette.checkMessages(confirmations).first)
         #expect(mail.errors == [])
         #expect(mail.headers["To"]?.contains("Nia@Example.org") == true)

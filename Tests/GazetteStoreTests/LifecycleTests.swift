@@ -158,7 +158,7 @@ struct LifecycleTests {
             }.joined(separator: "\n")
         }
         #expect(!dump.lowercased().contains("gone@example.com"))
-        #expect(try database.counts()["delivery"] == 0)
+        #expect(try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM delivery") } == 0)
         #expect(try database.isSuppressed(email: "Gone@Example.com", signer: signer))
         #expect(try !database.isSuppressed(email: "other@example.com", signer: signer))
         #expect(try !database.erase(email: "gone@example.com", now: now, signer: signer))

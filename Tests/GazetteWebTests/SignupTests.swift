@@ -216,7 +216,10 @@ struct SignupTests {
             let other = SignupFixture.path(try #require(s.mailer.all.first { $0.email == "other@example.com" }).confirmURL)
             let tampered = String(late.dropLast()) + (late.last == "A" ? "B" : "A")
             let otherID = other.split(separator: "/").last!.split(separator: ".")[0]
-            let foreign = "/confirm/" + ([String(otherID)] + late.split(separator: "/").last!.split(separator: ".", omittingEmptySubsequences: false).dropFirst().map(String.init)).joined(separator: ".")
+            // The other person's id with this person's expiry and signature.
+            let lateToken: String = String(late.split(separator: "/").last!)
+            let rest: [String] = lateToken.split(separator: ".", omittingEmptySubsequences: false).dropFirst().map { String($0) }
+            let foreign: String = "/confirm/" + ([String(otherID)] + rest).joined(separator: ".")
             let preferences = "/confirm/" + s.fixture.token(.preferences)
             for path in [tampered, foreign, preferences, "/confirm/garbage", "/confirm/1.c..99999999999.AAAA"] {
                 #expect(try await client.page(path).0 == .forbidden, "\(path)")

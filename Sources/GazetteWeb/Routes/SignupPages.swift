@@ -2,6 +2,7 @@ import Foundation
 import GazetteCore
 import GazetteStore
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Signup with double opt-in: `/subscribe` and `/confirm/TOKEN`.
