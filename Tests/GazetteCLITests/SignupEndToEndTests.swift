@@ -11,12 +11,13 @@ import FoundationNetworking
 @Suite(.serialized)
 struct SignupEndToEndTests {
     @Test func signupConfirmSendAndViewInBrowser() async throws {
-        let gazette = try CommandRunner()
-        try EndToEndTests.importFixture(gazette)
+        var gazette = try CommandRunner()
         let port = 20_000 + Int.random(in: 0..<20_000)
         let base = "http://127.0.0.1:\(port)"
-        var environment = gazette.environment
-        environment["GAZETTE_BASE_URL"] = base
+        // Links in every e-mail (confirmation and digest) point at this server.
+        gazette.environment["GAZETTE_BASE_URL"] = base
+        try EndToEndTests.importFixture(gazette)
+        let environment = gazette.environment
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
         server.arguments = ["serve", "--port", String(port)]
@@ -38,7 +39,9 @@ struct SignupEndToEndTests {
         let confirmations = outbox.filter { $0.contains("confirm-") }
         try #require(confirmations.count == 1, "\(outbox)")
         let mail = try #require(try gazette.checkMessages(confirmations).first)
-        #expect(mail.errors == [])
+        // A one-off transactional message to someone not on the list yet: no List-Unsubscribe, the checker's
+        // only complaint.
+        #expect(mail.errors.filter { !$0.hasPrefix("List-Unsubscribe") } == [])
         #expect(mail.headers["To"]?.contains("Nia@Example.org") == true)
         #expect(mail.headers["List-Unsubscribe"] == nil)
         let text = try #require(mail.text)
