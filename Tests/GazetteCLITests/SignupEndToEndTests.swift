@@ -74,6 +74,46 @@ struct SignupEndToEndTests {
         #expect(online.contains("Senior Go Engineer"))
     }
 
+    /// The confirmation goes through SMTP when `GAZETTE_SMTP_URL` is set (Postfix's smtp-sink here), like `send`.
+    @Test func theConfirmationGoesThroughTheConfiguredSmtpServer() async throws {
+        var gazette = try CommandRunner()
+        let sink = try SmtpSink(directory: gazette.directory)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let base = "http://127.0.0.1:\(port)"
+        gazette.environment["GAZETTE_BASE_URL"] = base
+        gazette.environment["GAZETTE_SMTP_URL"] = sink.url
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
+        server.arguments = ["serve", "--port", String(port)]
+        server.environment = gazette.environment
+        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL) }
+        try await BrowserTests().waitForHealth("\(base)/healthz")
+
+        for _ in 0..<5 {
+            #expect(try await Self.post("\(base)/subscribe", "email=smtp%40example.net&name=Sam").0 == 200)
+        }
+        var delivered: [String: Int] = [:]
+        for _ in 0..<100 where delivered.isEmpty {
+            delivered = try sink.deliveries()
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try sink.deliveries() == ["smtp@example.net": 1])
+        #expect(try gazette.outboxFiles().isEmpty)
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: sink.dump).first)
+        let mail = try #require(try gazette.checkMessages(["\(sink.dump)/\(file)"]).first)
+        let text = try #require(mail.text)
+        let range = try #require(text.range(of: base + #"/confirm/[A-Za-z0-9._-]+"#, options: .regularExpression))
+        #expect(try await Self.post(String(text[range]), "").0 == 200)
+        let active = try gazette.run(["subscribers", "list", "--status", "active"])
+        #expect(active.stdout.contains("smtp@example.net"), "\(active.stdout)\(active.stderr)")
+    }
+
     static func post(_ url: String, _ body: String) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = "POST"
