@@ -55,6 +55,15 @@ struct SignupEndToEndTests {
 
         let (shown, button) = try await Self.get(link)
         #expect(shown == 200 && button.contains("id=\"confirm\""))
+        // The pages as a real browser shows them (headless Chromium, no JavaScript needed).
+        if let browser = BrowserTests.chromium {
+            let form = try BrowserTests().browse(browser, "\(base)/subscribe", screenshot: "\(gazette.directory)/subscribe.png")
+            #expect(form.contains("<select id=\"timezone\" name=\"timezone\">") && form.contains("id=\"subscribe\""))
+            let page = try BrowserTests().browse(browser, link, screenshot: "\(gazette.directory)/confirm.png")
+            #expect(page.contains("Yes, subscribe me"))
+            // Following the link (as a mail scanner would) confirmed nobody.
+            #expect(try gazette.run(["subscribers", "list", "--status", "pending"]).stdout.contains("Nia@Example.org"))
+        }
         let (confirmed, page) = try await Self.post(link, "")
         #expect(confirmed == 200 && page.contains("You are subscribed"))
 
