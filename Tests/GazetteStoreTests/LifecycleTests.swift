@@ -133,11 +133,15 @@ struct LifecycleTests {
                 """, arguments: [id])
         }
         let data = try #require(try database.personalData(email: "X@EXAMPLE.com"))
-        #expect(data.subscriber["email"] == .text("x@example.com"))
-        #expect(data.subscriber["name"] == .text("X"))
+        #expect(data.subscriber?["email"] == .text("x@example.com"))
+        #expect(data.subscriber?["name"] == .text("X"))
         #expect(data.deliveries.count == 1)
         #expect(data.deliveries.first?["lastReply"] == .text("550 5.1.1 no such user"))
         #expect(try database.personalData(email: "nobody@example.com") == nil)
+        // An address only the suppression list still names is exported too.
+        try database.suppress(email: "Bounced@example.com", reason: "hard bounce", now: now)
+        let bounced = try #require(try database.personalData(email: "bounced@example.com"))
+        #expect(bounced.subscriber == nil && bounced.suppression.first?["reason"] == .text("hard bounce"))
     }
 
     @Test func eraseLeavesOnlyTheKeyedHashAndImportsComeBackPending() throws {

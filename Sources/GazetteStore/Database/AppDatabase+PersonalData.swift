@@ -33,7 +33,8 @@ public enum StoredValue: Sendable, Equatable, Encodable {
 /// Everything stored about one person (GDPR access request): their subscriber row (preferences included)
 /// and every ledger row, column by column as stored, so a column added later is exported without a change here.
 public struct PersonalData: Sendable, Encodable {
-    public var subscriber: [String: StoredValue]
+    /// Null when only the suppression list still names the address (bounced, then deleted).
+    public var subscriber: [String: StoredValue]?
     public var deliveries: [[String: StoredValue]]
     /// Reasons the address is on the suppression list (bounces, complaints), if it is.
     public var suppression: [[String: StoredValue]]
@@ -48,18 +49,21 @@ public struct PersonalData: Sendable, Encodable {
 }
 
 extension AppDatabase {
-    /// - Returns: nil when nobody has this address.
+    /// - Returns: nil when no row names this address.
     public func personalData(email: String) throws -> PersonalData? {
         let key = email.lowercased()
         return try read { db in
-            guard let subscriber = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE emailKey = ?", arguments: [key])
-            else { return nil }
-            let id: Int64 = subscriber["id"]
-            let deliveries = try Row.fetchAll(
-                db, sql: "SELECT * FROM delivery WHERE subscriberId = ? ORDER BY edition, id", arguments: [id])
+            let subscriber = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE emailKey = ?", arguments: [key])
             let suppression = try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE emailKey = ?", arguments: [key])
+            guard subscriber != nil || !suppression.isEmpty else { return nil }
+            var deliveries: [Row] = []
+            if let subscriber {
+                let id: Int64 = subscriber["id"]
+                deliveries = try Row.fetchAll(
+                    db, sql: "SELECT * FROM delivery WHERE subscriberId = ? ORDER BY edition, id", arguments: [id])
+            }
             return PersonalData(
-                subscriber: Self.columns(subscriber), deliveries: deliveries.map(Self.columns),
+                subscriber: subscriber.map(Self.columns), deliveries: deliveries.map(Self.columns),
                 suppression: suppression.map(Self.columns))
         }
     }
