@@ -25,7 +25,7 @@ struct SignupForm {
         name = value("name").trimmingCharacters(in: .whitespaces)
         if name.count > 200 {
             errors["name"] = "Use at most 200 characters."
-        } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        } else if name.unicodeScalars.contains(where: { [.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }) {
             errors["name"] = "Use one line of text."
         }
         var withDefaults = fields
