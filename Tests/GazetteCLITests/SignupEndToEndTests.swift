@@ -34,7 +34,9 @@ struct SignupEndToEndTests {
             let (status, page) = try await Self.post("\(base)/subscribe", form)
             #expect(status == 200 && page.contains("Check your inbox"))
         }
-        // One confirmation e-mail in the real outbox, however many signups.
+        // One confirmation e-mail in the real outbox, however many signups (sent from a queue: wait for it).
+        for _ in 0..<100 where try gazette.outboxFiles().isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(300))
         let outbox = try gazette.outboxFiles()
         let confirmations = outbox.filter { $0.contains("confirm-") }
         try #require(confirmations.count == 1, "\(outbox)")

@@ -36,27 +36,22 @@ struct ServeCommand: AsyncParsableCommand {
                 listName: runtime.settings.from.name ?? "Gazette")
             settings.baseURL = runtime.settings.baseURL
             settings.apiToken = runtime.settings.apiToken
-            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP).
-            settings.confirmationMailer = MailingConfirmations(sender: try await runtime.confirmationSender())
+            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP), from a queue.
+            let (requests, queue) = ConfirmationMailService.queue()
+            settings.confirmationMailer = QueuedConfirmations(continuation: queue)
+            let mailer = ConfirmationMailService(
+                sender: try await runtime.confirmationSender(), requests: requests, logger: runtime.logger)
             let app = try WebApp.application(
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)
-            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
+            let services: [any Service] = [app, mailer]
+            let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
             do {
                 try await group.run()
             } catch {
                 throw WebError.binding(error, host: host, port: port) ?? error
             }
         }
-    }
-}
-
-/// The web module's confirmation mailer, backed by the delivery module's sender.
-struct MailingConfirmations: ConfirmationMailer {
-    let sender: ConfirmationSender
-
-    func sendConfirmation(to subscriber: Subscriber, confirmURL: String, expires: Date) async throws {
-        try await sender.send(to: subscriber, confirmURL: confirmURL, expires: expires)
     }
 }
 
