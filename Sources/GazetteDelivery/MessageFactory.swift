@@ -93,7 +93,7 @@ public struct MessageFactory: Sendable {
         }
         let links = SubscriberLinks(
             baseURL: sender.baseURL, mailbox: sender.from.address.value, signer: sender.signer, subscriberID: id,
-            email: subscriber.email)
+            email: subscriber.email, edition: content.edition)
         let personal = DigestView.Personalization(subscriber: subscriber, links: links)
         let entry: (digest: Digest, shell: MessageShell)
         do {

@@ -81,6 +81,7 @@ public struct SendRun: Sendable {
 
     private func isSelected(_ subscriber: Subscriber, _ options: SendOptions) -> Bool {
         switch options.selection {
+        case _ where !subscriber.receivesDigests(at: options.now): false
         case .everyone: true
         case .due: schedule.dueDate(for: subscriber, edition: options.edition) <= options.now
         case .latestDue(let finishPrevious):
@@ -93,7 +94,7 @@ public struct SendRun: Sendable {
         _ options: SendOptions, onlyID: Int64?, _ body: ([Subscriber]) throws -> Void
     ) throws {
         if let onlyID {
-            if let subscriber = try database.subscriber(id: onlyID), subscriber.status == .active, isSelected(subscriber, options) {
+            if let subscriber = try database.subscriber(id: onlyID), isSelected(subscriber, options) {
                 try body([subscriber])
             }
             return
@@ -138,6 +139,9 @@ public struct SendRun: Sendable {
     private func send(_ options: SendOptions, content: EditionContent, onlyID: Int64?) async throws -> SendSummary {
         let edition = options.edition
         let started = Date()
+        // Unconfirmed signups do not linger (DESIGN: any send deletes pending rows older than 30 days).
+        let purged = try database.purgeStalePending(now: options.now)
+        if purged > 0 { logger.info("deleted unconfirmed signups older than 30 days", metadata: ["subscribers": "\(purged)"]) }
         let lease = LeaseKeeper(database: database, name: "send \(edition)", duration: leaseDuration)
         try lease.acquire()
         // The heartbeat keeps the lease while messages wait on a slow server; the workers check it before

@@ -28,7 +28,7 @@ public struct DigestShell: Sendable {
     static func marker(_ index: Int) -> String { "\u{0}&\(index)\u{0}" }
 
     static let markers = DigestView.Personalization(
-        greetingName: marker(0), email: marker(1), unsubscribeURL: marker(2), preferencesURL: marker(3))
+        greetingName: marker(0), email: marker(1), unsubscribeURL: marker(2), preferencesURL: marker(3), viewURL: marker(4))
 
     init(subject: String, text: String, html: String) {
         self.subject = DigestShell.pieces(subject)

@@ -17,7 +17,7 @@ public struct RenderedDigest: Sendable, Equatable {
 public struct DigestTemplates: Sendable {
     public static let required = ["subject.txt", "digest.txt", "digest.html"]
 
-    private let library: MustacheLibrary
+    let library: MustacheLibrary
     public let directory: String
 
     /// Loads every template under `directory` and checks that the required ones and every partial they use exist.

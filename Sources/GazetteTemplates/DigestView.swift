@@ -43,6 +43,8 @@ public struct DigestView: Sendable, MustacheParent {
         public var email: String
         public var unsubscribeURL: String
         public var preferencesURL: String
+        /// "View in your browser"; empty when the message has no edition page (the template then shows no link).
+        public var viewURL: String
 
         public init(subscriber: Subscriber, links: SubscriberLinks) {
             let firstName = subscriber.name.split(separator: " ").first.map(String.init) ?? ""
@@ -50,18 +52,20 @@ public struct DigestView: Sendable, MustacheParent {
             email = subscriber.email
             unsubscribeURL = links.unsubscribe
             preferencesURL = links.preferences
+            viewURL = links.view
         }
 
-        public init(greetingName: String, email: String, unsubscribeURL: String, preferencesURL: String) {
+        public init(greetingName: String, email: String, unsubscribeURL: String, preferencesURL: String, viewURL: String = "") {
             self.greetingName = greetingName
             self.email = email
             self.unsubscribeURL = unsubscribeURL
             self.preferencesURL = preferencesURL
+            self.viewURL = viewURL
         }
 
-        static let fieldNames = ["greetingName", "email", "unsubscribeURL", "preferencesURL"]
+        static let fieldNames = ["greetingName", "email", "unsubscribeURL", "preferencesURL", "viewURL"]
 
-        var values: [String] { [greetingName, email, unsubscribeURL, preferencesURL] }
+        var values: [String] { [greetingName, email, unsubscribeURL, preferencesURL, viewURL] }
     }
 
     /// The personal values this view was built with.
@@ -149,6 +153,7 @@ public struct DigestView: Sendable, MustacheParent {
         f["email"] = personal.email
         f["unsubscribeURL"] = personal.unsubscribeURL
         f["preferencesURL"] = personal.preferencesURL
+        f["viewURL"] = personal.viewURL
         f["postalAddress"] = sender.postalAddress
         fields = f
     }

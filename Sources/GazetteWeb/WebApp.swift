@@ -17,6 +17,12 @@ public struct WebSettings: Sendable {
     /// connection or the previous response, the body within `bodyTimeout` of the head.
     public var headTimeout: Duration = .seconds(10)
     public var bodyTimeout: Duration = .seconds(30)
+    /// The public base URL (`GAZETTE_BASE_URL`): confirmation links point here, and form posts must come from it.
+    public var baseURL = "http://127.0.0.1:8080"
+    /// Sends double opt-in e-mails; without one, signups are recorded but no confirmation leaves (logged).
+    public var confirmationMailer: (any ConfirmationMailer)?
+    /// Enables `/api/v1` with this Bearer token (`GAZETTE_API_TOKEN`); without it `/api` answers 404.
+    public var apiToken: String?
 
     public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String) {
         self.host = host
@@ -37,8 +43,22 @@ public enum WebApp {
         // HEAD answers as GET would, without the body (RFC 9110 9.3.2): monitors and link checkers use it.
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.addMiddleware { SecurityHeadersMiddleware() }
-        let subscriberPages = SubscriberPages(database: database, signer: settings.signer, listName: settings.listName, now: now)
+        let subscriberPages = SubscriberPages(
+            database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL, now: now)
         subscriberPages.register(on: router)
+        let signup = SignupPages(
+            database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL,
+            mailer: settings.confirmationMailer, now: now)
+        signup.register(on: router)
+        if let token = settings.apiToken {
+            // The description is public (it holds no data); every other call needs the token.
+            router.get("/api/v1/openapi.yaml") { _, _ in
+                Reply.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
+            }
+            let api = router.group("/api/v1").add(middleware: APITokenMiddleware(token: token))
+            SubscriberAPI(database: database, signer: settings.signer, signup: signup, now: now).register(on: api)
+        }
+        ViewInBrowser(database: database, previewer: previewer, signer: settings.signer, now: now).register(on: router)
         HealthRoutes(database: database, metrics: MetricsExporter(database: database)).register(on: router)
         let operatorGroup = router.group()
         if let token = settings.operatorToken {
@@ -85,6 +105,16 @@ enum Reply {
 
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
         html(HTML.page(title: title, body: body), status: status)
+    }
+
+    /// A token that does not verify (altered, foreign, or its subscriber is gone): 403, nothing changed.
+    static func invalidLink() -> Response {
+        page("Link not valid", "<h1 class=\"error\">This link is not valid</h1><p>Nothing was changed. Use the link from your latest e-mail.</p>", status: .forbidden)
+    }
+
+    /// A form post from another site (see `SameOriginCheck`).
+    static func crossSiteRefused() -> Response {
+        page("Request refused", "<h1 class=\"error\">Request refused</h1><p>Nothing was changed. Use the form on this site.</p>", status: .forbidden)
     }
 }
 

@@ -93,7 +93,8 @@ struct CommandRunner {
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-                for row in db.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2'):
+                # Every column in order: "ORDER BY 1, 2" failed on one-column tables and ended the dump there.
+                for row in sorted(db.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr):
                     print(name, row)
             """
         return try Self.execute(

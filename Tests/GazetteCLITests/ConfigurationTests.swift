@@ -41,6 +41,8 @@ struct ConfigurationTests {
         ("GAZETTE_SECRET", "change-me-to-the-output-of-openssl-rand-hex-32", "GAZETTE_SECRET is still the placeholder"),
         ("GAZETTE_SECRET", String(repeating: "ab", count: 20), "GAZETTE_SECRET repeats too few characters"),
         ("GAZETTE_OPERATOR_TOKEN", "short-token", "GAZETTE_OPERATOR_TOKEN is 11 characters long; use at least 24"),
+        ("GAZETTE_API_TOKEN", "short-api-token", "GAZETTE_API_TOKEN is 15 characters long; use at least 24"),
+        ("GAZETTE_API_TOKEN", "replace-me-with-a-long-random-token", "GAZETTE_API_TOKEN is still the placeholder"),
         ("GAZETTE_LOG_LEVEL", "verbose", "GAZETTE_LOG_LEVEL must be one of trace, debug, info"),
         ("GAZETTE_BASE_URL", "http://news.example.com", "GAZETTE_BASE_URL must use https"),
         ("GAZETTE_BASE_URL", "https://news.example.com/" + String(repeating: "p", count: 1100), "at most 500 fit in a mail header"),

@@ -52,7 +52,8 @@ enum SampleDigest {
         let subscriber = Subscriber(id: 42, email: "zoe@example.org", name: "Zoë <Müller>", preferences: preferences)
         let links = SubscriberLinks(
             unsubscribe: "https://news.example.com/unsubscribe/42.u.sig", preferences: "https://news.example.com/preferences/42.p.sig",
-            unsubscribeMailto: "mailto:digest@example.com?subject=unsubscribe%2042.u.sig")
+            unsubscribeMailto: "mailto:digest@example.com?subject=unsubscribe%2042.u.sig",
+            view: "https://news.example.com/view/42.v.2026-W48.1800000000.sig")
         return DigestView(
             digest: digest, subscriber: subscriber, links: links,
             sender: .init(listName: "Backend Jobs Weekly", postalAddress: "Gazette & Co · 1 Example Street · Springfield"))

@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
             try runtime.database.upsertOpenings(openings)
             try runtime.database.insertSalaries(salaries)
             try runtime.database.upsertCertifications(certifications)
-            _ = try runtime.database.importSubscribers(roster, now: now)
+            _ = try runtime.database.importSubscribers(roster, now: now, signer: try runtime.signer())
             print("demo data: \(openings.count) openings, \(salaries.count) salary observations, "
                 + "\(certifications.count) certifications, \(roster.count) subscribers (dates moved \(shiftDays) days)")
             print("database: \(runtime.settings.database)")

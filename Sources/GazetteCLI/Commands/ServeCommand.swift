@@ -13,7 +13,7 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve previews (operators) and the unsubscribe and preferences pages (subscribers).",
+        abstract: "Serve previews (operators) and the signup, confirmation, unsubscribe and preferences pages (subscribers).",
         discussion: """
             Binds to 127.0.0.1 by default. Bound to any other address, the operator pages require \
             GAZETTE_OPERATOR_TOKEN (HTTP Basic with the token as password, or a Bearer token); the \
@@ -31,13 +31,21 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let runtime = try await Runtime.start(global)
-            let settings = WebSettings(
+            var settings = WebSettings(
                 host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
                 listName: runtime.settings.from.name ?? "Gazette")
+            settings.baseURL = runtime.settings.baseURL
+            settings.apiToken = runtime.settings.apiToken
+            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP), from a queue.
+            let (requests, queue) = ConfirmationMailService.queue()
+            settings.confirmationMailer = QueuedConfirmations(continuation: queue)
+            let mailer = ConfirmationMailService(
+                sender: try await runtime.confirmationSender(), requests: requests, logger: runtime.logger)
             let app = try WebApp.application(
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)
-            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
+            let services: [any Service] = [app, mailer]
+            let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger)
             do {
                 try await group.run()
             } catch {

@@ -4,12 +4,12 @@ import Foundation
 import GazetteCore
 import GazetteStore
 
-/// `gazette subscribers import|list|unsubscribe`
+/// `gazette subscribers import|list|unsubscribe|export|erase`
 struct SubscribersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscribers",
         abstract: "Manage the subscriber list.",
-        subcommands: [Import.self, List.self, Unsubscribe.self]
+        subcommands: [Import.self, List.self, Unsubscribe.self, Export.self, Erase.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -25,7 +25,8 @@ struct SubscribersCommand: AsyncParsableCommand {
                 // Validated before the database is opened: a refused import leaves no new file behind.
                 let rows = try FeedImport.validate(files) { FeedParser.subscribers(path: $0) }
                 let runtime = try configured.open()
-                let summary = try runtime.database.importSubscribers(rows, now: Date())
+                // The signer recognises erased people by their keyed hash: they come back pending.
+                let summary = try runtime.database.importSubscribers(rows, now: Date(), signer: try runtime.signer())
                 var line = "imported \(rows.count) subscriber\(rows.count == 1 ? "" : "s"): \(summary.added) added, \(summary.updated) updated"
                 if summary.keptUnsubscribed > 0 { line += ", \(summary.keptUnsubscribed) kept unsubscribed" }
                 print(line)
@@ -37,11 +38,11 @@ struct SubscribersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print subscribers as CSV in the import format (re-importable).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this status: active or unsubscribed.") var status: String?
+        @Option(help: "Only this status: active, pending or unsubscribed.") var status: String?
 
         func validate() throws {
             if let status, SubscriberStatus(rawValue: status) == nil {
-                throw ValidationError("--status must be active or unsubscribed, not \(status.debugDescription)")
+                throw ValidationError("--status must be active, pending or unsubscribed, not \(status.debugDescription)")
             }
         }
 
@@ -50,7 +51,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 let runtime = try await Runtime.start(global, database: .mustExist)
                 let subscribers = try runtime.database.subscribers(status: status.flatMap(SubscriberStatus.init(rawValue:)))
                 let csv = try CSVWriter(stream: .toMemory())
-                try csv.write(row: FeedParser.subscriberColumns + ["skip_empty"])
+                try csv.write(row: FeedParser.subscriberColumns + FeedParser.optionalSubscriberColumns)
                 for s in subscribers {
                     let p = s.preferences
                     try csv.write(row: [
@@ -58,6 +59,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                         p.languages.joined(separator: ";"), p.levels.map(\.rawValue).joined(separator: ";"),
                         p.remoteOnly ? "true" : "false", p.locations.joined(separator: ";"),
                         p.minSalary.map(String.init) ?? "", s.status.rawValue, p.skipEmpty ? "true" : "false",
+                        s.pausedUntil.map(Timestamp.format) ?? "",
                     ])
                 }
                 csv.stream.close()
@@ -79,6 +81,41 @@ struct SubscribersCommand: AsyncParsableCommand {
                 let runtime = try await Runtime.start(global, database: .mustExist)
                 let changed = try runtime.database.unsubscribe(email: email, now: Date())
                 print(changed ? "unsubscribed \(email)" : "\(email) was already unsubscribed")
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print, as JSON, everything stored about one person (subscriber row and every ledger row).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The subscriber's e-mail address (any case).") var email: String
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global, database: .mustExist)
+                guard let data = try runtime.database.personalData(email: email) else {
+                    throw StoreError.unknownSubscriber(email)
+                }
+                FileHandle.standardOutput.write(try data.json())
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a person and every row naming them; keep only a keyed hash of the address suppressed.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The subscriber's e-mail address (any case).") var email: String
+
+        func run() async throws {
+            try await reporting {
+                let runtime = try await Runtime.start(global, database: .mustExist)
+                guard try runtime.database.erase(email: email, now: Date(), signer: try runtime.signer()) else {
+                    throw StoreError.unknownSubscriber(email)
+                }
+                print("erased \(email); only a keyed hash stays on the suppression list")
             }
         }
     }

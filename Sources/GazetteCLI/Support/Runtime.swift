@@ -71,6 +71,12 @@ struct Runtime {
         return MessageFactory(templates: templates, sender: sender)
     }
 
+    /// The double opt-in mailer of `gazette serve`, with the digest's templates, sender and transport.
+    func confirmationSender() async throws -> ConfirmationSender {
+        let factory = try await messageFactory()
+        return ConfirmationSender(templates: factory.templates, sender: factory.sender, transport: try transport())
+    }
+
     /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).
     /// - Parameter recipient: a test copy's address instead of the subscriber's.
     func prepareMessage(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> PreparedMessage {

@@ -23,14 +23,14 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`, `GAZETTE_BOUNCE_ADDRESS`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`, `GAZETTE_BOUNCE_ADDRESS`, `GAZETTE_API_TOKEN`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
         if let flag {
             providers.append(InMemoryProvider(name: "flags", values: ["gazette.database": ConfigValue(.string(flag), isSecret: false)]))
         }
-        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN"])
+        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN", "GAZETTE_API_TOKEN"])
         providers.append(EnvironmentVariablesProvider(secretsSpecifier: secrets))
         let environment = ProcessInfo.processInfo.environment
         let configFile = environment["GAZETTE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -100,6 +100,8 @@ extension Settings {
         if let secret { try SecretStrength.check(secret, name: "GAZETTE_SECRET", minimum: 32) }
         let operatorToken = config.string(forKey: "operator.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         if let operatorToken { try SecretStrength.check(operatorToken, name: "GAZETTE_OPERATOR_TOKEN", minimum: 24) }
+        let apiToken = config.string(forKey: "api.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let apiToken { try SecretStrength.check(apiToken, name: "GAZETTE_API_TOKEN", minimum: 24) }
         return Settings(
             database: text("database") ?? "./gazette.sqlite",
             smtpURL: text("smtp.url"),
@@ -120,6 +122,7 @@ extension Settings {
             logLevel: logLevel,
             operatorToken: operatorToken,
             bounceAddress: bounceAddress,
+            apiToken: apiToken,
             warnings: warnings)
     }
 }

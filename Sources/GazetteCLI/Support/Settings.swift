@@ -28,6 +28,8 @@ struct Settings: Sendable {
     var operatorToken: String?
     /// `GAZETTE_BOUNCE_ADDRESS`: base of the VERP envelope senders; nil → the From address.
     var bounceAddress: BounceAddress?
+    /// Enables the subscriber API (`/api/v1`) of `gazette serve`, as a Bearer token; unset, `/api` is 404.
+    var apiToken: String?
     /// Problems that do not stop Gazette (env file lines, file permissions), logged once at start-up.
     var warnings: [String] = []
 }

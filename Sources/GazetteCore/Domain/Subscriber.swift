@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a subscriber wants to see. Every empty list means "no filter on that field".
 public struct Preferences: Hashable, Sendable {
@@ -27,6 +27,8 @@ public struct Preferences: Hashable, Sendable {
 }
 
 public enum SubscriberStatus: String, CaseIterable, Codable, Sendable {
+    /// Signed up but has not confirmed the address yet: never sent a digest.
+    case pending
     case active, unsubscribed
 }
 
@@ -59,10 +61,13 @@ public struct Subscriber: Hashable, Sendable {
     public var sendHour: Int
     public var preferences: Preferences
     public var status: SubscriberStatus
+    /// No digest is sent before this moment (the preferences page's "pause for N weeks").
+    public var pausedUntil: Date?
 
     public init(
         id: Int64? = nil, email: String, name: String, timeZone: String = "Etc/UTC", sendDay: Weekday = .monday,
-        sendHour: Int = 9, preferences: Preferences = Preferences(), status: SubscriberStatus = .active
+        sendHour: Int = 9, preferences: Preferences = Preferences(), status: SubscriberStatus = .active,
+        pausedUntil: Date? = nil
     ) {
         self.id = id
         self.email = email
@@ -72,5 +77,11 @@ public struct Subscriber: Hashable, Sendable {
         self.sendHour = sendHour
         self.preferences = preferences
         self.status = status
+        self.pausedUntil = pausedUntil
+    }
+
+    /// Whether a digest may go to this person at `moment`: confirmed and not paused.
+    public func receivesDigests(at moment: Date) -> Bool {
+        status == .active && (pausedUntil.map { $0 <= moment } ?? true)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Crypto
 
 /// Signs and verifies the per-subscriber links in every e-mail (unsubscribe, preferences).
@@ -11,6 +11,19 @@ public struct LinkSigner: Sendable {
     public enum Purpose: String, Sendable, CaseIterable {
         case unsubscribe = "u"
         case preferences = "p"
+        /// Double opt-in: the link in the confirmation e-mail. Always issued with an expiry.
+        case confirm = "c"
+        /// "View in your browser": one subscriber's digest of one edition.
+        case view = "v"
+    }
+
+    /// What checking an expiring token found: the pages answer 410 for `expired` and 403 for `invalid`.
+    public enum Verdict: Sendable, Equatable {
+        case valid
+        /// Signed by us for this person, but too old: they may ask for a new one.
+        case expired
+        /// Malformed, altered, or issued for someone or something else.
+        case invalid
     }
 
     /// Keyed once: every message signs two links and a Message-ID, and a copy of a keyed HMAC skips
@@ -49,6 +62,55 @@ public struct LinkSigner: Sendable {
         return difference == 0
     }
 
+    // MARK: Tokens with an expiry and a scope
+    //
+    // `<subscriber id>.<purpose>.<scope>.<expiry>.<signature>`: the scope names what the token is for beyond the
+    // person (an edition for view links; empty otherwise) and the expiry is Unix seconds. The two-dot tokens above
+    // stay valid forever, so links in mail already sent keep working; these five-part ones cannot be confused
+    // with them (the signed message differs in its prefix).
+
+    /// A token that verifies until `expires`.
+    public func token(subscriberID: Int64, email: String, purpose: Purpose, scope: String = "", expires: Date) -> String {
+        let expiry = Int64(expires.timeIntervalSince1970.rounded(.down))
+        let signature = scopedSignature(subscriberID: subscriberID, email: email, purpose: purpose, scope: scope, expiry: expiry)
+        return "\(subscriberID).\(purpose.rawValue).\(scope).\(expiry).\(signature)"
+    }
+
+    /// The id, purpose, scope and expiry a five-part token claims, before it is verified.
+    public static func parseScoped(_ token: String) -> (subscriberID: Int64, purpose: Purpose, scope: String, expires: Date)? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 5, let id = Int64(parts[0]), id > 0, let purpose = Purpose(rawValue: String(parts[1])),
+              parts[2].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), parts[2].count <= 16,
+              let expiry = Int64(parts[3]), expiry > 0
+        else { return nil }
+        return (id, purpose, String(parts[2]), Date(timeIntervalSince1970: TimeInterval(expiry)))
+    }
+
+    /// Checks a five-part token for this person, purpose and scope at `now`. The signature is checked first:
+    /// an altered expiry is `.invalid`, not `.expired`.
+    public func verifyScoped(
+        _ token: String, subscriberID: Int64, email: String, purpose: Purpose, scope: String = "", now: Date
+    ) -> Verdict {
+        guard let claim = LinkSigner.parseScoped(token), claim.subscriberID == subscriberID, claim.purpose == purpose,
+              claim.scope == scope
+        else { return .invalid }
+        let expected = self.token(subscriberID: subscriberID, email: email, purpose: purpose, scope: scope, expires: claim.expires)
+        guard LinkSigner.constantTimeEquals(Array(expected.utf8), Array(token.utf8)) else { return .invalid }
+        return claim.expires > now ? .valid : .expired
+    }
+
+    private func scopedSignature(subscriberID: Int64, email: String, purpose: Purpose, scope: String, expiry: Int64) -> String {
+        let message = "gazette/v2/\(purpose.rawValue)/\(subscriberID)/\(email.lowercased())/\(scope)/\(expiry)"
+        return mac(message).withUnsafeBytes { LinkSigner.base64URL(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+    }
+
+    static func constantTimeEquals(_ expected: [UInt8], _ given: [UInt8]) -> Bool {
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<expected.count { difference |= expected[i] ^ given[i] }
+        return difference == 0
+    }
+
     private func signature(subscriberID: Int64, email: String, purpose: Purpose) -> String {
         let message = "gazette/v1/\(purpose.rawValue)/\(subscriberID)/\(email.lowercased())"
         return mac(message).withUnsafeBytes { LinkSigner.base64URL(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
@@ -66,6 +128,12 @@ public struct LinkSigner: Sendable {
             }
             return String(decoding: hex, as: UTF8.self)
         }
+    }
+
+    /// The keyed hash that stands for an erased address on the suppression list: it recognises the
+    /// address when it comes back (import, signup) without storing it, and means nothing without the key.
+    public func addressHash(_ email: String) -> String {
+        opaqueID("gazette/v1/suppressed/\(email.lowercased())", length: 64)
     }
 
     /// Base64 with the URL-safe alphabet (RFC 4648 §5) and no padding: one of these runs per link of

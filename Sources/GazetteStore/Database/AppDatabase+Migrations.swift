@@ -131,6 +131,26 @@ extension AppDatabase {
                 CREATE INDEX delivery_subscriber_state ON delivery(subscriberId, state);
                 """)
         }
+        // Signup with double opt-in, pause, and erasure (DESIGN "Subscriber lifecycle"). The bookkeeping
+        // columns live on the subscriber row so that erasing the row erases them too.
+        migrator.registerMigration("v4: subscriber lifecycle") { db in
+            try db.execute(sql: """
+                ALTER TABLE subscriber ADD COLUMN pausedUntil DATETIME;
+                -- When the row became pending: unconfirmed signups are purged after 30 days.
+                ALTER TABLE subscriber ADD COLUMN pendingSince DATETIME;
+                -- The last confirmation e-mail: at most one per address per 10 minutes.
+                ALTER TABLE subscriber ADD COLUMN confirmationSentAt DATETIME;
+                CREATE INDEX subscriber_pending ON subscriber(status, pendingSince);
+
+                -- Erased people: only a keyed hash of the address (HMAC with the link secret), so the
+                -- list recognises them when they come back without keeping who they were.
+                CREATE TABLE suppressedHash (
+                    hash TEXT PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                """)
+        }
         // Bounces and complaints come back by e-mail after the relay accepted a message (issue 14): a
         // `sent` row may become `bounced` or `complained`, a soft bounce is stamped on its row (three
         // editions in a row suppress the address), and reports are matched by their returned Message-ID.

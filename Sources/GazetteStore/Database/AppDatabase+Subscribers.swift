@@ -20,60 +20,84 @@ extension AppDatabase {
     /// Adds or updates subscribers by e-mail, ignoring case. One transaction: all or nothing.
     ///
     /// An import never re-subscribes someone who unsubscribed: a stale list must not undo their choice.
-    public func importSubscribers(_ subscribers: [Subscriber], now: Date) throws -> SubscriberImportSummary {
-        try importSubscribers(subscribers.map { ImportedSubscriber($0) }, now: now)
+    public func importSubscribers(_ subscribers: [Subscriber], now: Date, signer: LinkSigner? = nil) throws -> SubscriberImportSummary {
+        try importSubscribers(subscribers.map { ImportedSubscriber($0) }, now: now, signer: signer)
     }
 
-    /// Adds or updates subscribers from an import file; `skip_empty` is updated only where the file has it.
-    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date) throws -> SubscriberImportSummary {
+    /// Adds or updates subscribers from an import file; `skip_empty` and `paused_until` are updated only
+    /// where the file has the column.
+    ///
+    /// The file is the operator's own list, so its `status` is taken as given (an operator who holds consent
+    /// may make a pending address active), with two exceptions: an unsubscribed person stays unsubscribed, and
+    /// an erased person (their keyed hash is suppressed; checked when `signer` is given) arrives `pending`:
+    /// no import mails them again before they confirm a new signup.
+    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date, signer: LinkSigner? = nil) throws -> SubscriberImportSummary {
         try write { db in
             // Prepared once for the whole list: record-level fetch, insert and update built their SQL and
             // went through `Codable` for every row (18 s for 100,000 subscribers).
             let find = try db.cachedStatement(sql: "SELECT id, status FROM subscriber WHERE emailKey = ?")
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO subscriber (id, email, emailKey, name, timeZone, sendDay, sendHour, languages, levels,
-                    remoteOnly, locations, minSalary, skipEmpty, status, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    remoteOnly, locations, minSalary, skipEmpty, status, pausedUntil, pendingSince, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // The subscriber's own choices stay: the date they joined, and whether they skip empty digests
-            // unless the file has a skip_empty column.
+            // or paused unless the file has the column. A row that stays pending keeps its pending date.
             let update = try db.cachedStatement(sql: """
                 UPDATE subscriber SET email = ?, emailKey = ?, name = ?, timeZone = ?, sendDay = ?, sendHour = ?,
-                    languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = ?, updatedAt = ?,
-                    skipEmpty = COALESCE(?, skipEmpty)
+                    languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, updatedAt = ?,
+                    skipEmpty = COALESCE(?, skipEmpty),
+                    pausedUntil = CASE WHEN ? THEN ? ELSE pausedUntil END,
+                    pendingSince = CASE WHEN ?1 = 'pending' THEN COALESCE(CASE WHEN status = 'pending' THEN pendingSince END, ?)
+                                        ELSE NULL END,
+                    status = ?1
                 WHERE id = ?
-                """)
+                """.replacingOccurrences(of: "?1", with: "?"))
+            let erased = try Self.erasedHashes(db, rows: rows, signer: signer)
             let stamp = StoredDate(now)
+            let pending = SubscriberStatus.pending.rawValue
             var summary = SubscriberImportSummary()
             for row in rows {
                 let record = SubscriberRecord(row.subscriber, now: now)
                 let languages = try StoredList.json(record.languages, column: "languages")
                 let levels = try StoredList.json(record.levels, column: "levels")
                 let locations = try StoredList.json(record.locations, column: "locations")
+                var status = record.status
+                if erased.contains(record.emailKey), status == SubscriberStatus.active.rawValue { status = pending }
+                let pausedUntil = record.pausedUntil.map(StoredDate.init)
                 if let existing = try Row.fetchOne(find, arguments: [record.emailKey]) {
-                    var status = record.status
                     if existing["status"] == SubscriberStatus.unsubscribed.rawValue {
-                        if status == SubscriberStatus.active.rawValue { summary.keptUnsubscribed += 1 }
+                        if status != SubscriberStatus.unsubscribed.rawValue { summary.keptUnsubscribed += 1 }
                         status = SubscriberStatus.unsubscribed.rawValue
                     }
                     let id: Int64 = existing["id"]
                     try update.execute(arguments: [
                         record.email, record.emailKey, record.name, record.timeZone, record.sendDay, record.sendHour,
-                        languages, levels, record.remoteOnly, locations, record.minSalary, status, stamp,
-                        row.setsSkipEmpty ? record.skipEmpty : nil, id,
+                        languages, levels, record.remoteOnly, locations, record.minSalary, stamp,
+                        row.setsSkipEmpty ? record.skipEmpty : nil,
+                        row.setsPausedUntil, pausedUntil,
+                        status, stamp,
+                        status, id,
                     ])
                     summary.updated += 1
                 } else {
                     try insert.execute(arguments: [
                         record.id, record.email, record.emailKey, record.name, record.timeZone, record.sendDay,
                         record.sendHour, languages, levels, record.remoteOnly, locations, record.minSalary,
-                        record.skipEmpty, record.status, stamp, stamp,
+                        record.skipEmpty, status, pausedUntil, status == pending ? stamp : nil, stamp, stamp,
                     ])
                     summary.added += 1
                 }
             }
             return summary
         }
+    }
+
+    /// The lower-cased addresses of `rows` whose keyed hash is on the suppression list (erased people).
+    private static func erasedHashes(_ db: Database, rows: [ImportedSubscriber], signer: LinkSigner?) throws -> Set<String> {
+        guard let signer, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM suppressedHash") ?? 0 > 0 else { return [] }
+        let hashes = Set(try String.fetchAll(db, sql: "SELECT hash FROM suppressedHash"))
+        return Set(rows.map { $0.subscriber.email.lowercased() }.filter { hashes.contains(signer.addressHash($0)) })
     }
 
     public func subscriber(email: String) throws -> Subscriber? {

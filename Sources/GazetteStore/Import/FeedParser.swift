@@ -15,7 +15,7 @@ public enum FeedParser {
         "min_salary", "status",
     ]
     /// Columns a subscriber file may add; without them, an update keeps what the subscriber chose.
-    public static let optionalSubscriberColumns = ["skip_empty"]
+    public static let optionalSubscriberColumns = ["skip_empty", "paused_until"]
 
     /// Salaries above this are refused as data errors (a misplaced digit, cents instead of units).
     static let maximumAmount = 10_000_000
@@ -151,6 +151,7 @@ public enum FeedParser {
             return ([], issues)
         }
         let hasSkipEmpty = table.header.contains("skip_empty")
+        let hasPausedUntil = table.header.contains("paused_until")
         var seen: [String: Int] = [:]
         var result: [ImportedSubscriber] = []
         for row in table.rows {
@@ -185,12 +186,13 @@ public enum FeedParser {
             let locations = r.list("locations")
             let minSalary = r.integer("min_salary", in: 0...maximumAmount)
             let skipEmpty = r.bool("skip_empty", default: false)
+            let pausedUntil = r.timestamp("paused_until", required: false)
             var status = SubscriberStatus.active
             if !r.raw("status").isEmpty {
                 if let parsed = SubscriberStatus(rawValue: r.raw("status").lowercased()) {
                     status = parsed
                 } else {
-                    r.fail("status", "must be active or unsubscribed, not \(FieldReader.quote(r.raw("status")))")
+                    r.fail("status", "must be active, pending or unsubscribed, not \(FieldReader.quote(r.raw("status")))")
                 }
             }
             issues += r.issues
@@ -200,8 +202,8 @@ public enum FeedParser {
                 preferences: Preferences(
                     languages: languages, levels: levels, remoteOnly: remoteOnly, locations: locations,
                     minSalary: minSalary, skipEmpty: skipEmpty),
-                status: status)
-            result.append(ImportedSubscriber(subscriber, setsSkipEmpty: hasSkipEmpty))
+                status: status, pausedUntil: pausedUntil)
+            result.append(ImportedSubscriber(subscriber, setsSkipEmpty: hasSkipEmpty, setsPausedUntil: hasPausedUntil))
         }
         return (result, issues)
     }
@@ -212,9 +214,12 @@ public enum FeedParser {
 public struct ImportedSubscriber: Sendable {
     public var subscriber: Subscriber
     public var setsSkipEmpty: Bool
+    /// Likewise for `paused_until`: a pause chosen on the preferences page survives a file without the column.
+    public var setsPausedUntil: Bool
 
-    public init(_ subscriber: Subscriber, setsSkipEmpty: Bool = false) {
+    public init(_ subscriber: Subscriber, setsSkipEmpty: Bool = false, setsPausedUntil: Bool = false) {
         self.subscriber = subscriber
         self.setsSkipEmpty = setsSkipEmpty
+        self.setsPausedUntil = setsPausedUntil
     }
 }

@@ -140,6 +140,7 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var minSalary: Int?
     var skipEmpty: Bool
     var status: String
+    var pausedUntil: Date?
     var createdAt: Date
     var updatedAt: Date
 
@@ -164,6 +165,7 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
         minSalary = s.preferences.minSalary
         skipEmpty = s.preferences.skipEmpty
         status = s.status.rawValue
+        pausedUntil = s.pausedUntil
         createdAt = now
         updatedAt = now
     }
@@ -185,6 +187,7 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
         minSalary = row["minSalary"]
         skipEmpty = row["skipEmpty"]
         status = row["status"]
+        pausedUntil = row["pausedUntil"]
         createdAt = row["createdAt"]
         updatedAt = row["updatedAt"]
     }
@@ -196,7 +199,7 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
             preferences: Preferences(
                 languages: languages, levels: levels.compactMap(Level.init(rawValue:)), remoteOnly: remoteOnly,
                 locations: locations, minSalary: minSalary, skipEmpty: skipEmpty),
-            status: SubscriberStatus(rawValue: status) ?? .active)
+            status: SubscriberStatus(rawValue: status) ?? .active, pausedUntil: pausedUntil)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -44,7 +44,10 @@ struct PreferencesForm {
         } else {
             preferences.languages = languages
         }
-        let levelNames = fields.filter { $0.name == "levels" }.map(\.value)
+        // Checkboxes repeat the field; the API and hand-written forms may send one `;`-separated value instead.
+        let levelNames = fields.filter { $0.name == "levels" }
+            .flatMap { $0.value.split(whereSeparator: { $0 == ";" || $0 == "," }) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let levels = levelNames.compactMap(Level.init(parsing:))
         if levels.count != levelNames.count { errors["levels"] = "Unknown level." } else { preferences.levels = levels }
         let locations = list("locations")
@@ -98,7 +101,7 @@ struct PreferencesForm {
             <input type="number" id="min_salary" name="min_salary" min="0" value="\(preferences.minSalary.map(String.init) ?? "")">
             \(error("min_salary"))
             <label for="timezone">Time zone</label>
-            <input type="text" id="timezone" name="timezone" value="\(HTML.escape(timeZone))">
+            <select id="timezone" name="timezone">\(HTML.timeZoneOptions(selected: timeZone))</select>
             \(error("timezone"))
             <label for="send_day">Day</label>
             <select id="send_day" name="send_day">\(days)</select>

@@ -2,6 +2,7 @@ import Foundation
 import GazetteCore
 import GazetteStore
 import Hummingbird
+import NIOCore
 
 /// Pages a subscriber reaches from the links in their e-mail, authorised by the signed token alone:
 /// no login and no cookie. A tampered or foreign token gets a 403 and changes nothing.
@@ -9,7 +10,10 @@ struct SubscriberPages: Sendable {
     let database: AppDatabase
     let signer: LinkSigner
     let listName: String
+    let baseURL: String
     let now: @Sendable () -> Date
+    /// Pauses the preferences page offers, in weeks.
+    static let pauseWeeks = [1, 2, 4]
 
     func register(on router: Router<BasicRequestContext>) {
         // GET only shows a button: link scanners and prefetchers follow GET links, and must not unsubscribe anyone.
@@ -34,24 +38,106 @@ struct SubscriberPages: Sendable {
         }
         router.get("/preferences/:token") { _, context in
             try self.withSubscriber(context, .preferences) { subscriber, token in
-                Reply.page("Your preferences", PreferencesForm(subscriber: subscriber).page(token: token, listName: listName))
+                preferencesPage(subscriber, token: token, form: PreferencesForm(subscriber: subscriber))
             }
         }
         router.post("/preferences/:token") { request, context in
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
             let body = try await request.body.collect(upTo: 64 * 1024)
             let fields = FormBody.parse(String(buffer: body))
             return try self.withSubscriber(context, .preferences) { subscriber, token in
                 var form = PreferencesForm(subscriber: subscriber)
                 let errors = form.apply(fields)
                 guard errors.isEmpty else {
-                    return Reply.page("Your preferences", form.page(token: token, listName: listName, errors: errors), status: .badRequest)
+                    return preferencesPage(subscriber, token: token, form: form, errors: errors, status: .badRequest)
                 }
                 try database.updatePreferences(
                     subscriberID: subscriber.id!, timeZone: form.timeZone, sendDay: form.sendDay, sendHour: form.sendHour,
                     preferences: form.preferences, now: now())
-                return Reply.page("Your preferences", form.page(token: token, listName: listName, saved: true))
+                return preferencesPage(subscriber, token: token, form: form, saved: true)
             }
         }
+        router.post("/preferences/:token/pause") { request, context in
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
+            let body = try await request.body.collect(upTo: 4 * 1024)
+            let weeks = FormBody.parse(String(buffer: body)).last { $0.name == "weeks" }.flatMap { Int($0.value) }
+            return try self.withSubscriber(context, .preferences) { subscriber, token in
+                guard let weeks, weeks == 0 || Self.pauseWeeks.contains(weeks) else {
+                    return preferencesPage(subscriber, token: token, form: PreferencesForm(subscriber: subscriber), status: .badRequest)
+                }
+                var paused = subscriber
+                paused.pausedUntil = weeks == 0 ? nil : now().addingTimeInterval(TimeInterval(weeks) * 7 * 86_400)
+                try database.pause(subscriberID: subscriber.id!, until: paused.pausedUntil, now: now())
+                return preferencesPage(paused, token: token, form: PreferencesForm(subscriber: paused))
+            }
+        }
+        // "Download my data": the same JSON as `gazette subscribers export`.
+        router.get("/preferences/:token/data") { _, context in
+            try self.withSubscriber(context, .preferences) { subscriber, _ in
+                guard let data = try database.personalData(email: subscriber.email) else { return Reply.invalidLink() }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/json; charset=utf-8",
+                        HTTPFields.Element.Name("Content-Disposition")!: "attachment; filename=\"gazette-my-data.json\"",
+                    ],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: try data.json())))
+            }
+        }
+        // "Delete my data": GET asks, POST erases (scanners follow GET links).
+        router.get("/preferences/:token/erase") { _, context in
+            try self.withSubscriber(context, .preferences) { subscriber, token in
+                Reply.page("Delete my data", """
+                    <h1>Delete your data?</h1>
+                    <p>This deletes \(HTML.escape(subscriber.email)), your preferences and the record of every digest sent to you.
+                    You get no more e-mail from \(HTML.escape(listName)). It cannot be undone.</p>
+                    <form method="post" action="/preferences/\(HTML.escape(token))/erase">
+                    <button type="submit" id="erase">Delete my data</button>
+                    </form>
+                    <p><a href="/preferences/\(HTML.escape(token))">Keep my data</a></p>
+                    """)
+            }
+        }
+        router.post("/preferences/:token/erase") { request, context in
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
+            return try self.withSubscriber(context, .preferences) { subscriber, _ in
+                try database.erase(email: subscriber.email, now: now(), signer: signer)
+                return Reply.page("Data deleted", """
+                    <h1 class="ok" id="erased">Your data is deleted</h1>
+                    <p>Nothing about you is kept except a one-way fingerprint of your address, so that no list sends to it again without your new confirmation.</p>
+                    """)
+            }
+        }
+    }
+
+    /// The preferences form, then pause, download and delete.
+    private func preferencesPage(
+        _ subscriber: Subscriber, token: String, form: PreferencesForm, errors: [String: String] = [:], saved: Bool = false,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let escapedToken = HTML.escape(token)
+        let paused: String
+        if let until = subscriber.pausedUntil, until > now() {
+            paused = """
+                <p id="paused">Digests are paused until \(HTML.escape(Timestamp.formatDay(CivilDate(daysSinceEpoch: Int((until.timeIntervalSince1970 / 86_400).rounded(.down)))))).</p>
+                <form method="post" action="/preferences/\(escapedToken)/pause"><input type="hidden" name="weeks" value="0">
+                <button type="submit" id="resume">Resume now</button></form>
+                """
+        } else {
+            paused = Self.pauseWeeks.map { weeks in
+                """
+                <form method="post" action="/preferences/\(escapedToken)/pause" style="display:inline"><input type="hidden" name="weeks" value="\(weeks)">
+                <button type="submit" id="pause-\(weeks)">Pause for \(weeks) week\(weeks == 1 ? "" : "s")</button></form>
+                """
+            }.joined(separator: "\n")
+        }
+        return Reply.page("Your preferences", form.page(token: token, listName: listName, errors: errors, saved: saved) + """
+            <h2>Take a break</h2>
+            \(paused)
+            <h2>Your data</h2>
+            <p><a href="/preferences/\(escapedToken)/data" id="download">Download my data</a> (JSON) ·
+            <a href="/preferences/\(escapedToken)/erase" id="delete">Delete my data</a></p>
+            """, status: status)
     }
 
     private func confirmationPage(_ subscriber: Subscriber, token: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -81,7 +167,7 @@ struct SubscriberPages: Sendable {
               let subscriber = try database.subscriber(id: claim.subscriberID),
               signer.verify(token, subscriberID: claim.subscriberID, email: subscriber.email, purpose: purpose)
         else {
-            return Reply.page("Link not valid", "<h1 class=\"error\">This link is not valid</h1><p>Nothing was changed. Use the link from your latest e-mail.</p>", status: .forbidden)
+            return Reply.invalidLink()
         }
         return try body(subscriber, token)
     }
