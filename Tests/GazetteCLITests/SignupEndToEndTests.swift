@@ -88,7 +88,7 @@ struct SignupEndToEndTests {
     /// The confirmation goes through SMTP when `GAZETTE_SMTP_URL` is set (Postfix's smtp-sink here), like `send`.
     @Test func theConfirmationGoesThroughTheConfiguredSmtpServer() async throws {
         var gazette = try CommandRunner()
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         let port = 20_000 + Int.random(in: 0..<20_000)
         let base = "http://127.0.0.1:\(port)"
         gazette.environment["GAZETTE_BASE_URL"] = base
@@ -116,8 +116,8 @@ struct SignupEndToEndTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try sink.deliveries() == ["smtp@example.net": 1])
         #expect(try gazette.outboxFiles().isEmpty)
-        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: sink.dump).first)
-        let mail = try #require(try gazette.checkMessages(["\(sink.dump)/\(file)"]).first)
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: sink.dumps.path).first)
+        let mail = try #require(try gazette.checkMessages(["\(sink.dumps.path)/\(file)"]).first)
         let text = try #require(mail.text)
         let range = try #require(text.range(of: base + #"/confirm/[A-Za-z0-9._-]+"#, options: .regularExpression))
         #expect(try await Self.post(String(text[range]), "").0 == 200)

@@ -8,10 +8,15 @@ struct LifecycleTests {
     let signer = LinkSigner(secret: "lifecycle-test-secret")
     let now = Timestamp.parse("2026-11-20T12:00:00Z")!
 
-    @Test func migrationIsRegisteredUnderItsAgreedName() throws {
+    /// Named migrations run in order and are never renamed: a database migrated by an earlier binary
+    /// must find each of them under the same name.
+    @Test func migrationsAreRegisteredInOrderUnderTheirAgreedNames() throws {
         let database = try AppDatabase.inMemory()
         let names = try database.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(names.last == "v4: subscriber lifecycle")
+        #expect(names == [
+            "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
+            "v4: subscriber lifecycle", "v5: bounces and complaints",
+        ])
     }
 
     @Test func signupMakesOnePendingRowAndOneConfirmationPerTenMinutes() throws {
