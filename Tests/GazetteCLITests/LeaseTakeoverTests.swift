@@ -26,17 +26,17 @@ struct LeaseTakeoverTests {
 
     static let send = ["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z", "--now"]
 
-    /// The server takes 3 s to answer each DATA; the lease lasts 2 s. The first run keeps its lease
+    /// The server takes 6 s to answer each DATA; the lease lasts 4 s. The first run keeps its lease
     /// alive by its heartbeat, so a second run started meanwhile is refused (exit 75) and nobody gets two copies.
     @Test func aRunStalledOnASlowServerIsNotTakenOver() throws {
         var gazette = try CommandRunner()
         #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(4))]).status == 0)
-        let sink = try SmtpSink(options: ["-w", "3"])
+        let sink = try SmtpSink(options: ["-w", "6"])
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
-        gazette.environment["GAZETTE_LEASE_SECONDS"] = "2"
+        gazette.environment["GAZETTE_LEASE_SECONDS"] = "4"
         let first = try Self.start(gazette, Self.send + ["--concurrency", "2"])
-        usleep(3_000_000)  // past the lease's first expiry, with two messages waiting on the server
+        usleep(5_000_000)  // past the lease's first expiry, with two messages waiting on the server
         #expect(first.isRunning)
         let second = try gazette.run(Self.send + ["--concurrency", "2"])
         #expect(second.status == 75, "\(second.stdout)\(second.stderr)")
