@@ -67,7 +67,20 @@ struct Runtime {
         let templates = try await DigestTemplates(directory: templatesDirectory())
         let sender = SenderProfile(
             from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try signer())
-        return MessageFactory(templates: templates, sender: sender)
+        return MessageFactory(templates: templates, sender: sender, dkim: try dkimSigner())
+    }
+
+    /// The DKIM signer when `GAZETTE_DKIM_*` are set: a key that cannot be read or is too weak stops the
+    /// command here, before any message is built or sent (exit 64).
+    func dkimSigner() throws -> DKIMSigner? {
+        guard let dkim = settings.dkim else { return nil }
+        let key: DKIMPrivateKey
+        do throws(DKIMError) { key = try DKIMPrivateKey.load(path: dkim.keyFile) } catch {
+            throw SettingsError("GAZETTE_DKIM_KEY_FILE: \(error)")
+        }
+        do throws(DKIMError) { return try DKIMSigner(domain: dkim.domain, selector: dkim.selector, key: key) } catch {
+            throw SettingsError(error.description)
+        }
     }
 
     /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).
