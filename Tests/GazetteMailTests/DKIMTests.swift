@@ -79,16 +79,13 @@ struct DKIMSignerTests {
         let directory = try DKIMVerifier.temporaryDirectory()
         try DKIMVerifier.run("/usr/bin/openssl", ["genrsa", "-out", directory + "/weak.pem", "1024"])
         #expect(throws: DKIMError.weakKey(path: directory + "/weak.pem", bits: 1024)) { try DKIMPrivateKey.load(path: directory + "/weak.pem") }
-        #expect { try DKIMPrivateKey.load(path: directory + "/missing.pem") } throws: { error in
-            guard case DKIMError.unreadableKey(_, let reason) = error else { return false }
-            return reason == "no such file"
-        }
+        let missing = #expect(throws: DKIMError.self) { try DKIMPrivateKey.load(path: directory + "/missing.pem") }
+        #expect(missing == .unreadableKey(path: directory + "/missing.pem", reason: "no such file"))
         try DKIMVerifier.run("/usr/bin/openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", directory + "/ec.pem"])
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: directory + "/garbage.pem"))
         for name in ["ec.pem", "garbage.pem"] {
-            #expect { try DKIMPrivateKey.load(path: directory + "/" + name) } throws: { error in
-                if case DKIMError.unsupportedKey = error { true } else { false }
-            }
+            let error = #expect(throws: DKIMError.self) { try DKIMPrivateKey.load(path: directory + "/" + name) }
+            if case .unsupportedKey = error {} else { Issue.record("\(name): \(String(describing: error))") }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteCore
 @testable import GazetteTemplates
 import Testing
 
@@ -11,7 +12,7 @@ struct ContrastTests {
     /// `#rgb` or `#rrggbb` to the relative luminance of WCAG 2.
     static func luminance(_ hex: String) throws -> Double {
         var digits = hex.dropFirst().lowercased()
-        if digits.count == 3 { digits = digits.map { "\($0)\($0)" }.joined()[...] }
+        if digits.count == 3 { digits = digits.map { "\($0)\($0)" }.joined() }
         let value = try #require(UInt32(digits, radix: 16), "\(hex) is not a colour")
         func channel(_ shift: UInt32) -> Double {
             let c = Double((value >> shift) & 0xFF) / 255

@@ -56,7 +56,7 @@ struct DKIMCommand: AsyncParsableCommand {
             do {
                 descriptor = try FileDescriptor.open(
                     FilePath(path), .writeOnly, options: [.create, .exclusiveCreate], permissions: [.ownerReadWrite])
-            } catch Errno.fileExists {
+            } catch let error as Errno where error == .fileExists {
                 FileHandle.standardError.write(Data("gazette: \(path) exists already; choose another --out (a key is never overwritten)\n".utf8))
                 throw ExitCode(ExitStatus.cannotCreate)
             } catch {
