@@ -67,7 +67,7 @@ struct DKIMSignerTests {
     func loadsKeysMadeByOpenSSL(name: String, arguments: [String]) throws {
         let directory = try DKIMVerifier.temporaryDirectory()
         let path = directory + "/\(name).pem"
-        try DKIMVerifier.run("/usr/bin/openssl", arguments + ["-out", path])
+        try DKIMVerifier.run("/usr/bin/openssl", [arguments[0], "-out", path] + arguments.dropFirst())
         let key = try DKIMPrivateKey.load(path: path)
         #expect(key.kind == (name.hasPrefix("rsa") ? .rsa : .ed25519))
         let signer = try DKIMSigner(domain: "example.com", selector: "s1", key: key)

@@ -28,7 +28,7 @@ def dns_for(record: bytes, message: bytes):
 
 def signature_field(message: bytes):
     head = message.split(b"\r\n\r\n", 1)[0]
-    match = re.search(rb"(?im)^DKIM-Signature:(.*(?:\r\n[ \t].*)*)", head)
+    match = re.search(rb"(?im)^DKIM-Signature:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head)
     return match.group(1) if match else None
 
 
