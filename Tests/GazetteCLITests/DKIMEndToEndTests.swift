@@ -94,6 +94,21 @@ struct DKIMEndToEndTests {
         }
     }
 
+    @Test func aSigningDomainOutsideTheFromDomainIsSignedButWarned() throws {
+        var gazette = try CommandRunner()
+        let record = try Self.keygen(&gazette, type: "ed25519")
+        try EndToEndTests.importFixture(gazette)
+        gazette.environment["GAZETTE_FROM"] = "Backend Jobs Weekly <digest@news.example.com>"
+        let aligned = try gazette.run(["preview", "--subscriber", "go@example.com", "--week", "2026-W48", "--format", "eml"])
+        #expect(aligned.status == 0 && !aligned.stderr.contains("DMARC"), "\(aligned.stderr)")
+        gazette.environment["GAZETTE_FROM"] = "Backend Jobs Weekly <digest@example.org>"
+        let preview = try gazette.run(["preview", "--subscriber", "go@example.com", "--week", "2026-W48", "--format", "eml"])
+        #expect(preview.status == 0)
+        #expect(preview.stderr.contains("GAZETTE_DKIM_DOMAIN example.com is not the domain of GAZETTE_FROM (example.org)"), "\(preview.stderr)")
+        let path = try gazette.file("unaligned.eml", preview.stdout)
+        #expect(try Self.verify(gazette, record: record, [path]).first?.verified == true)
+    }
+
     @Test func keygenNeverOverwritesAKey() throws {
         let gazette = try CommandRunner()
         let path = try gazette.file("existing.pem", "keep me\n")
