@@ -49,67 +49,73 @@ public enum DKIMCanonicalization {
 
     /// The body as relaxed canonicalization turns it: whitespace at line ends removed, runs inside a
     /// line reduced to one space, empty lines at the end removed, and a non-empty body ending in CRLF.
-    /// Bare CR or LF are kept as they are (Gazette never writes them; RFC 6376 leaves them to the sender).
-    public static func relaxedBody<Bytes: Collection<UInt8>>(_ body: Bytes) -> [UInt8] {
+    /// Only CRLF ends a line; a bare CR or LF is kept as content (Gazette never writes them).
+    public static func relaxedBody(_ body: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count)
-        relaxedBody(body) { chunk in out.append(contentsOf: chunk) }
+        relaxedBody(body[...]) { chunk in out.append(contentsOf: chunk) }
         return out
     }
 
-    /// The same, handed to `write` in pieces (each line, then line breaks), so a hash can be fed
-    /// without holding a second copy of the body.
-    public static func relaxedBody<Bytes: Collection<UInt8>>(_ body: Bytes, write: (ArraySlice<UInt8>) -> Void) {
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        // Empty lines seen but not written yet: written only if something follows them.
-        var pendingEmptyLines = 0
-        var pendingSpace = false
-        // A CR is held until the next byte tells whether it starts a line break.
-        var heldCR = false
+    /// The same, handed to `write` in pieces so a hash can be fed without a second copy of the body.
+    /// Lines that are already canonical (quoted-printable lines nearly always are: no tab, no double
+    /// space, no space at the end) are passed through as slices of `body`; only the others are rewritten.
+    public static func relaxedBody(_ body: ArraySlice<UInt8>, write: (ArraySlice<UInt8>) -> Void) {
         let crlf: [UInt8] = [cr, lf]
-
-        func endLine() {
-            if line.isEmpty {
-                pendingEmptyLines += 1
-            } else {
-                for _ in 0..<pendingEmptyLines { write(crlf[...]) }
-                pendingEmptyLines = 0
-                line.append(cr)
-                line.append(lf)
-                write(line[...])
-                line.removeAll(keepingCapacity: true)
+        var scratch: [UInt8] = []
+        // Empty lines seen but not written yet: written only if a non-empty line follows them.
+        var pendingEmptyLines = 0
+        var lineStart = body.startIndex
+        let end = body.endIndex
+        while lineStart < end {
+            var index = lineStart
+            var clean = true
+            var previous: UInt8 = 0
+            while index < end {
+                let byte = body[index]
+                if byte == cr, index + 1 < end, body[index + 1] == lf { break }
+                if byte == tab || byte == cr || byte == lf || (byte == space && previous == space) { clean = false }
+                previous = byte
+                index += 1
             }
-            pendingSpace = false
-        }
-
-        for byte in body {
-            if heldCR {
-                heldCR = false
-                if byte == lf {
-                    endLine()
-                    continue
+            let hasLineBreak = index < end
+            let content = body[lineStart..<index]
+            if clean && previous != space {
+                if content.isEmpty {
+                    pendingEmptyLines += 1
+                } else {
+                    for _ in 0..<pendingEmptyLines { write(crlf[...]) }
+                    pendingEmptyLines = 0
+                    // The line with its own CRLF, straight from the body.
+                    if hasLineBreak { write(body[lineStart..<(index + 2)]) } else { write(content); write(crlf[...]) }
                 }
-                // A bare CR is content: it keeps the whitespace before it.
-                if pendingSpace { line.append(space) }
-                pendingSpace = false
-                line.append(cr)
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                canonicalLine(content, into: &scratch)
+                if scratch.isEmpty {
+                    pendingEmptyLines += 1
+                } else {
+                    for _ in 0..<pendingEmptyLines { write(crlf[...]) }
+                    pendingEmptyLines = 0
+                    write(scratch[...])
+                    write(crlf[...])
+                }
             }
-            if byte == cr {
-                heldCR = true
-            } else if isWhitespace(byte) {
+            lineStart = hasLineBreak ? index + 2 : end
+        }
+    }
+
+    /// One line's content (without its CRLF): whitespace runs to one space, none at the end.
+    private static func canonicalLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var pendingSpace = false
+        for byte in line {
+            if isWhitespace(byte) {
                 pendingSpace = true
             } else {
-                if pendingSpace { line.append(space) }
+                if pendingSpace { out.append(space) }
                 pendingSpace = false
-                line.append(byte)
+                out.append(byte)
             }
         }
-        if heldCR {
-            if pendingSpace { line.append(space) }
-            line.append(cr)
-        }
-        // A last line without CRLF still counts (trailing whitespace dropped, as `pendingSpace` is).
-        if !line.isEmpty { endLine() }
     }
 }
