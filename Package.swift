@@ -71,6 +71,9 @@ let package = Package(
             dependencies: [
                 "GazetteCore",
                 "CGazetteCurl",
+                // DKIM: SHA-256 and Ed25519 from Crypto, RSA (PKCS #1 v1.5 signatures, PEM keys) from _CryptoExtras.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -11,12 +11,24 @@ public struct ConfirmationSender: Sendable {
     let templates: DigestTemplates
     let sender: SenderProfile
     let transport: any MailTransport
+    /// Confirmations are signed like every other message Gazette sends, when a DKIM key is configured.
+    let dkim: DKIMSigner?
     private let lane = BlockingLane(label: "gazette.confirmation")
 
-    public init(templates: DigestTemplates, sender: SenderProfile, transport: any MailTransport) {
+    public init(templates: DigestTemplates, sender: SenderProfile, transport: any MailTransport, dkim: DKIMSigner? = nil) {
         self.templates = templates
         self.sender = sender
         self.transport = transport
+        self.dkim = dkim
+    }
+
+    /// The bytes that go out: composed, and DKIM-signed when a key is configured.
+    public func bytes(of message: OutgoingMessage) throws(DeliveryError) -> [UInt8] {
+        let bytes = MessageComposer().compose(message)
+        guard let dkim else { return bytes }
+        do throws(DKIMError) { return try dkim.sign(bytes, timestamp: message.head.date) } catch {
+            throw .unexpected(error.description)
+        }
     }
 
     /// The message, separate from sending so tests can look at it.
@@ -43,7 +55,7 @@ public struct ConfirmationSender: Sendable {
     /// Sends it; a refusal or an unreachable server is an error for the caller to log.
     public func send(to subscriber: Subscriber, confirmURL: String, expires: Date) async throws(DeliveryError) {
         let message = try message(to: subscriber, confirmURL: confirmURL, expires: expires, date: Date())
-        let bytes = MessageComposer().compose(message)
+        let bytes = try bytes(of: message)
         let key = "confirm-" + (subscriber.id ?? 0).zeroPadded(6) + "-" + String(Int64(Date().timeIntervalSince1970))
         let transport = self.transport
         let result: Result<SendOutcome, MailError> = await lane.run {

@@ -54,10 +54,13 @@ public struct MessageFactory: Sendable {
     /// Encoded shells by preferences and digest: subscribers who see the same digest share one
     /// Mustache rendering and one encoding of everything but their own name, address and links.
     let shells = ShellCache()
+    /// Signs every message this factory builds, when the operator configured a DKIM key.
+    public let dkim: DKIMSigner?
 
-    public init(templates: DigestTemplates, sender: SenderProfile) {
+    public init(templates: DigestTemplates, sender: SenderProfile, dkim: DKIMSigner? = nil) {
         self.templates = templates
         self.sender = sender
+        self.dkim = dkim
     }
 
     /// The message for `send`.
@@ -120,11 +123,16 @@ public struct MessageFactory: Sendable {
             unsubscribeURIs: [links.unsubscribe, links.unsubscribeMailto],
             listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>",
             envelopeSender: envelopeSender(edition: content.edition, subscriberID: id, email: subscriber.email, testCopy: recipient != nil))
-        let bytes = composer.compose(head, sizeHint: shell.byteCount / 2) { part, out in
+        var bytes = composer.compose(head, sizeHint: shell.byteCount / 2) { part, out in
             switch part {
             case .text: shell.writeText(values, into: &out)
             case .html: shell.writeHTML(values, into: &out)
             }
+        }
+        // The one place final bytes are made (send, test copies, previews): signed here, over exactly
+        // those bytes. Each body holds the subscriber's own links, so its hash is computed per message.
+        if let dkim {
+            do throws(DKIMError) { bytes = try dkim.sign(bytes, timestamp: date) } catch { throw .unexpected(error.description) }
         }
         let key = "\(edition)-" + id.zeroPadded(6)
         return (ComposedMessage(digest: entry.digest, head: head, bytes: bytes, key: key), shell, personal)

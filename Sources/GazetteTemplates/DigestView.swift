@@ -128,7 +128,7 @@ public struct DigestView: Sendable, MustacheParent {
                 "current": Formatting.money(c.currentMedian, currency: c.currency),
                 "change": Formatting.signedMoney(c.change, currency: c.currency),
                 "percent": Formatting.percent(c.percent), "trend": trend,
-                "trendColor": trend == "up" ? "#047857" : (trend == "down" ? "#b91c1c" : "#374151"),
+                "trendColor": DigestView.trendColors[trend] ?? "#374151",
                 "arrow": trend == "up" ? "▲" : (trend == "down" ? "▼" : "="),
             ]
         }
@@ -157,4 +157,11 @@ public struct DigestView: Sendable, MustacheParent {
         f["postalAddress"] = sender.postalAddress
         fields = f
     }
+}
+
+extension DigestView {
+    /// The light-mode colour of a salary change by trend (inline, for clients without `<style>`); the
+    /// template's dark-mode rules `.gz-trend-up` and so on replace it. Each is at least 4.5:1 on the white
+    /// card (WCAG AA), as `ContrastTests` checks.
+    static let trendColors = ["up": "#047857", "down": "#b91c1c", "flat": "#374151"]
 }

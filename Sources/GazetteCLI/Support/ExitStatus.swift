@@ -12,6 +12,8 @@ enum ExitStatus {
     /// EX_NOINPUT: a file to read (the database of a read-only command) does not exist.
     static let noInput: Int32 = 66
     static let unavailable: Int32 = 69
+    /// EX_CANTCREAT: an output file that must be new exists already (`dkim keygen`).
+    static let cannotCreate: Int32 = 73
     static let temporaryFailure: Int32 = 75
     static let failure: Int32 = 1
 

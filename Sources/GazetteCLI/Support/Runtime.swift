@@ -68,13 +68,27 @@ struct Runtime {
         let sender = SenderProfile(
             from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try signer(),
             bounceAddress: settings.bounceAddress)
-        return MessageFactory(templates: templates, sender: sender)
+        return MessageFactory(templates: templates, sender: sender, dkim: try dkimSigner())
+    }
+
+    /// The DKIM signer when `GAZETTE_DKIM_*` are set: a key that cannot be read or is too weak stops the
+    /// command here, before any message is built or sent (exit 64).
+    func dkimSigner() throws -> DKIMSigner? {
+        guard let dkim = settings.dkim else { return nil }
+        let key: DKIMPrivateKey
+        do throws(DKIMError) { key = try DKIMPrivateKey.load(path: dkim.keyFile) } catch {
+            throw SettingsError("GAZETTE_DKIM_KEY_FILE: \(error)")
+        }
+        do throws(DKIMError) { return try DKIMSigner(domain: dkim.domain, selector: dkim.selector, key: key) } catch {
+            throw SettingsError(error.description)
+        }
     }
 
     /// The double opt-in mailer of `gazette serve`, with the digest's templates, sender and transport.
     func confirmationSender() async throws -> ConfirmationSender {
         let factory = try await messageFactory()
-        return ConfirmationSender(templates: factory.templates, sender: factory.sender, transport: try transport())
+        return ConfirmationSender(
+            templates: factory.templates, sender: factory.sender, transport: try transport(), dkim: factory.dkim)
     }
 
     /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).

@@ -23,7 +23,8 @@ extension Settings {
     /// Keys (environment names): `GAZETTE_DATABASE`, `GAZETTE_SMTP_URL`, `GAZETTE_SMTP_TLS`,
     /// `GAZETTE_SMTP_USERNAME`, `GAZETTE_SMTP_PASSWORD`, `GAZETTE_SMTP_CA_FILE`, `GAZETTE_SMTP_TIMEOUT`, `GAZETTE_OUTBOX`,
     /// `GAZETTE_FROM`, `GAZETTE_BASE_URL`, `GAZETTE_SECRET`, `GAZETTE_TEMPLATES`,
-    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`, `GAZETTE_BOUNCE_ADDRESS`, `GAZETTE_API_TOKEN`; the env file named by
+    /// `GAZETTE_POSTAL_ADDRESS`, `GAZETTE_GRACE_HOURS`, `GAZETTE_LEASE_SECONDS`, `GAZETTE_LOG_LEVEL`, `GAZETTE_OPERATOR_TOKEN`,
+    /// `GAZETTE_BOUNCE_ADDRESS`, `GAZETTE_API_TOKEN`, `GAZETTE_DKIM_DOMAIN`, `GAZETTE_DKIM_SELECTOR`, `GAZETTE_DKIM_KEY_FILE`; the env file named by
     /// `GAZETTE_CONFIG` (default `./gazette.env`) supplies the same keys with lower precedence.
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
@@ -102,6 +103,12 @@ extension Settings {
         if let operatorToken { try SecretStrength.check(operatorToken, name: "GAZETTE_OPERATOR_TOKEN", minimum: 24) }
         let apiToken = config.string(forKey: "api.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         if let apiToken { try SecretStrength.check(apiToken, name: "GAZETTE_API_TOKEN", minimum: 24) }
+        let dkim = try DKIMSettings.read(domain: text("dkim.domain"), selector: text("dkim.selector"), keyFile: text("dkim.key.file"))
+        if let dkim, !DKIMSettings.aligns(signing: dkim.domain, from: String(from.address.domain)) {
+            warnings.append(
+                "GAZETTE_DKIM_DOMAIN \(dkim.domain) is not the domain of GAZETTE_FROM (\(from.address.domain)) nor a parent of it: "
+                    + "DMARC will not count the signature as aligned")
+        }
         return Settings(
             database: text("database") ?? "./gazette.sqlite",
             smtpURL: text("smtp.url"),
@@ -123,6 +130,7 @@ extension Settings {
             operatorToken: operatorToken,
             bounceAddress: bounceAddress,
             apiToken: apiToken,
+            dkim: dkim,
             warnings: warnings)
     }
 }
@@ -144,6 +152,31 @@ enum SecretStrength {
         if Set(value).count < 8 {
             throw SettingsError("\(name) repeats too few characters to be random; \(advice)")
         }
+    }
+}
+
+extension DKIMSettings {
+    /// All three keys or none: a partial set is a mistake that would otherwise send unsigned mail.
+    static func read(domain: String?, selector: String?, keyFile: String?) throws -> DKIMSettings? {
+        let values = [("GAZETTE_DKIM_DOMAIN", domain), ("GAZETTE_DKIM_SELECTOR", selector), ("GAZETTE_DKIM_KEY_FILE", keyFile)]
+        let missing = values.filter { $0.1 == nil }.map(\.0)
+        if missing.count == values.count { return nil }
+        guard missing.isEmpty, let domain, let selector, let keyFile else {
+            throw SettingsError(
+                "DKIM needs GAZETTE_DKIM_DOMAIN, GAZETTE_DKIM_SELECTOR and GAZETTE_DKIM_KEY_FILE together; "
+                    + "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set")
+        }
+        // Checked here, not only when mail is built, so that every command reports it the same way.
+        for (name, value) in [("GAZETTE_DKIM_DOMAIN", domain), ("GAZETTE_DKIM_SELECTOR", selector)] where !DKIMSigner.isDNSName(value) {
+            throw SettingsError("\(name) \(value.debugDescription) is not a valid DNS name")
+        }
+        return DKIMSettings(domain: domain.lowercased(), selector: selector.lowercased(), keyFile: keyFile)
+    }
+
+    /// DMARC relaxed alignment: the From domain is the signing domain or below it.
+    static func aligns(signing: String, from: String) -> Bool {
+        let from = from.lowercased()
+        return from == signing || from.hasSuffix("." + signing)
     }
 }
 

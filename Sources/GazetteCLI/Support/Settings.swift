@@ -30,6 +30,15 @@ struct Settings: Sendable {
     var bounceAddress: BounceAddress?
     /// Enables the subscriber API (`/api/v1`) of `gazette serve`, as a Bearer token; unset, `/api` is 404.
     var apiToken: String?
+    /// DKIM signing, when all three `GAZETTE_DKIM_*` keys are set; the key is read when mail is built.
+    var dkim: DKIMSettings?
     /// Problems that do not stop Gazette (env file lines, file permissions), logged once at start-up.
     var warnings: [String] = []
+}
+
+/// Where the DKIM key is and what the signatures name (`d=`, `s=`).
+struct DKIMSettings: Sendable {
+    var domain: String
+    var selector: String
+    var keyFile: String
 }
