@@ -72,7 +72,7 @@ struct DKIMEndToEndTests {
         var gazette = try CommandRunner()
         let record = try Self.keygen(&gazette, type: type)
         try EndToEndTests.importFixture(gazette)
-        let sink = try SmtpSink(directory: gazette.directory)
+        let sink = try SmtpSink()
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         let send = try gazette.run(["send", "--week", "2026-W48", "--now", "--at", "2026-11-23T09:30:00Z"])
@@ -81,8 +81,8 @@ struct DKIMEndToEndTests {
         // smtp-sink writes each message with its own X- lines first and LF line ends: give dkimpy the
         // message as it crossed the wire.
         var paths: [String] = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: sink.dump).sorted() {
-            let text = try String(contentsOfFile: "\(sink.dump)/\(file)", encoding: .utf8)
+        for file in try FileManager.default.contentsOfDirectory(atPath: sink.dumps.path).sorted() {
+            let text = try String(contentsOfFile: "\(sink.dumps.path)/\(file)", encoding: .utf8)
             let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             let message = lines.drop { $0.hasPrefix("X-") && !$0.hasPrefix("X-Gazette") }.joined(separator: "\r\n")
             paths.append(try gazette.file("wire-\(file).eml", message))
