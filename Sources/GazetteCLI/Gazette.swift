@@ -12,7 +12,7 @@ struct Gazette: AsyncParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, SubscribersCommand.self, PreviewCommand.self, SendCommand.self, SendTestCommand.self, ScheduleCommand.self, ServeCommand.self,
-            StatusCommand.self, BouncesCommand.self, DemoCommand.self, DKIMCommand.self,
+            StatusCommand.self, BouncesCommand.self, DemoCommand.self, DKIMCommand.self, MigrateCommand.self,
         ]
     )
 

@@ -113,3 +113,15 @@ struct OperatorMessageTests {
         #expect(!here.stderr.contains("unsubscribed"))
     }
 }
+
+struct MigrateCommandTests {
+    @Test func migrateCreatesAndMigratesTheDatabaseThenExits() throws {
+        let gazette = try CommandRunner()
+        let first = try gazette.run(["migrate"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("5 migrations applied, latest \"v5: bounces and complaints\""), "\(first.stdout)")
+        #expect(FileManager.default.fileExists(atPath: "\(gazette.directory)/gazette.sqlite"))
+        // Again: nothing to do, same answer.
+        #expect(try gazette.run(["migrate"]).stdout == first.stdout)
+    }
+}

@@ -51,6 +51,11 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// The migrations this database has, in the order they were applied.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in try AppDatabase.migrator.appliedIdentifiers(db).sorted() }
+    }
+
     /// An empty database in memory, for tests.
     public static func inMemory() throws -> AppDatabase {
         var config = GRDB.Configuration()
