@@ -61,7 +61,12 @@ let package = Package(
         ),
         .target(
             name: "GazetteMail",
-            dependencies: ["GazetteCore", "CGazetteCurl"],
+            dependencies: [
+                "GazetteCore", "CGazetteCurl",
+                // DKIM signing (RSA through _CryptoExtras), as in the main package.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: instrumented
         ),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the harnesses' entry points.
