@@ -43,19 +43,7 @@ struct SignupForm {
     }
 
     func page(listName: String, errors: [String: String] = [:]) -> String {
-        func error(_ field: String) -> String {
-            errors[field].map { "<p class=\"error\" id=\"error-\(field)\">\(HTML.escape($0))</p>" } ?? ""
-        }
-        let p = preferences.preferences
-        let days = Weekday.allCases.map {
-            "<option value=\"\($0.abbreviation)\"\($0 == preferences.sendDay ? " selected" : "")>\($0.name.capitalized)</option>"
-        }.joined()
-        let hours = (0...23).map {
-            "<option value=\"\($0)\"\($0 == preferences.sendHour ? " selected" : "")>\($0.zeroPadded(2)):00</option>"
-        }.joined()
-        let levelBoxes = Level.allCases.map { level in
-            "<span><input type=\"checkbox\" name=\"levels\" value=\"\(level.rawValue)\" id=\"level-\(level.rawValue)\"\(p.levels.contains(level) ? " checked" : "")> <label style=\"display:inline\" for=\"level-\(level.rawValue)\">\(level.displayName)</label></span>"
-        }.joined(separator: " ")
+        func error(_ field: String) -> String { PreferenceFields.error(field, in: errors) }
         return """
             <h1>Subscribe to \(HTML.escape(listName))</h1>
             <p>A weekly e-mail with new backend openings that match what you look for, salary changes and featured certifications.</p>
@@ -67,28 +55,9 @@ struct SignupForm {
             <label for="name">Name (optional)</label>
             <input type="text" id="name" name="name" maxlength="200" value="\(HTML.escape(name))">
             \(error("name"))
-            <label for="languages">Languages and frameworks (comma-separated; empty for all)</label>
-            <input type="text" id="languages" name="languages" value="\(HTML.escape(p.languages.joined(separator: ", ")))">
-            \(error("languages"))
-            <label>Levels (none checked for all)</label>
-            \(levelBoxes)
-            \(error("levels"))
-            <label for="locations">Locations (comma-separated parts of a place; empty for anywhere)</label>
-            <input type="text" id="locations" name="locations" value="\(HTML.escape(p.locations.joined(separator: ", ")))">
-            \(error("locations"))
-            <label><input type="checkbox" name="remote_only" \(p.remoteOnly ? "checked" : "")> Remote openings only</label>
-            <label for="min_salary">Minimum yearly salary (top of the advertised range)</label>
-            <input type="number" id="min_salary" name="min_salary" min="0" value="\(p.minSalary.map(String.init) ?? "")">
-            \(error("min_salary"))
-            <label for="timezone">Time zone</label>
-            <select id="timezone" name="timezone">\(HTML.timeZoneOptions(selected: preferences.timeZone))</select>
-            \(error("timezone"))
-            <label for="send_day">Day</label>
-            <select id="send_day" name="send_day">\(days)</select>
-            \(error("send_day"))
-            <label for="send_hour">Hour (local time)</label>
-            <select id="send_hour" name="send_hour">\(hours)</select>
-            \(error("send_hour"))
+            \(PreferenceFields.html(
+                preferences.preferences, timeZone: preferences.timeZone, sendDay: preferences.sendDay,
+                sendHour: preferences.sendHour, errors: errors))
             <p><button type="submit" id="subscribe">Subscribe</button></p>
             <p>We send you one e-mail to confirm your address; nothing else is sent before you confirm.</p>
             </form>
