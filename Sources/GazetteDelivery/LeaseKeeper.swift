@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Lease times use the real clock, never `--at`: they protect against another process running now.
 final class LeaseKeeper: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let name: String
     /// This run's identity: the process's, with a nonce of its own (a daemon runs many passes).
     let holder = LeaseHolder.forThisProcess().description
@@ -31,7 +31,7 @@ final class LeaseKeeper: Sendable {
     }
     private let state: Mutex<State>
 
-    init(database: AppDatabase, name: String, duration: TimeInterval = 120) {
+    init(database: any Store, name: String, duration: TimeInterval = 120) {
         self.database = database
         self.name = name
         self.duration = duration
@@ -47,24 +47,29 @@ final class LeaseKeeper: Sendable {
     /// What a claim commits together with the renewal of this lease.
     var claim: LeaseClaim { LeaseClaim(name: name, holder: holder, duration: duration) }
 
-    func acquire() throws {
+    func acquire() async throws {
         let started = ContinuousClock.now
-        try database.acquireLease(name: name, holder: holder, now: Date(), duration: duration) { other in
+        try await database.acquireLease(name: name, holder: holder, now: Date(), duration: duration) { other in
             LeaseHolder(other)?.isDeadOnThisMachine ?? false
         }
         renewed(at: started)
     }
 
     /// Records a successful renewal that started at `started` (a renewal in the same transaction as a claim).
+    ///
+    /// Only ever extends: a claim that started before a heartbeat's renewal may finish after it (its task
+    /// waits for a free thread), and must not shorten the validity the heartbeat has just established.
     func renewed(at started: ContinuousClock.Instant) {
-        state.withLock { $0.validUntil = started.advanced(by: .seconds(duration - safetyMargin)) }
+        let until = started.advanced(by: .seconds(duration - safetyMargin))
+        state.withLock { $0.validUntil = max($0.validUntil, until) }
     }
 
-    /// Renews the lease now; marks it lost (for good) when another run has it.
+    /// Renews the lease now, blocking this thread (the heartbeat's own); marks it lost (for good) when
+    /// another run has it.
     func renew() throws {
         let started = ContinuousClock.now
         do {
-            try database.renewLease(name: name, holder: holder, now: Date(), duration: duration)
+            try database.renewLeaseBlocking(name: name, holder: holder, now: Date(), duration: duration)
             renewed(at: started)
         } catch StoreError.leaseLost(let name) {
             markLost()
@@ -98,8 +103,8 @@ final class LeaseKeeper: Sendable {
 
     private var isLost: Bool { state.withLock { $0.lost } }
 
-    func release() throws {
-        try database.releaseLease(name: name, holder: holder)
+    func release() async throws {
+        try await database.releaseLease(name: name, holder: holder)
     }
 }
 

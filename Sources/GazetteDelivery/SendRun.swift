@@ -11,7 +11,7 @@ public import Logging
 /// own transaction; rows a dead run left `sending` are sent again by the next run (at least once,
 /// duplicates bounded by the number of connections). A lease keeps two runs off the same edition.
 public struct SendRun: Sendable {
-    public let database: AppDatabase
+    public let database: any Store
     public let transport: any MailTransport
     public let factory: MessageFactory
     public var schedule = SendSchedule()
@@ -23,7 +23,7 @@ public struct SendRun: Sendable {
     /// How long the run lease lasts without renewal; the heartbeat renews it every quarter of that.
     public var leaseDuration: Double = 120
 
-    public init(database: AppDatabase, transport: any MailTransport, factory: MessageFactory, logger: Logger) {
+    public init(database: any Store, transport: any MailTransport, factory: MessageFactory, logger: Logger) {
         self.database = database
         self.transport = transport
         self.factory = factory
@@ -40,13 +40,13 @@ public struct SendRun: Sendable {
         do {
             var onlyID: Int64?
             if let email = options.only {
-                guard let id = try database.subscriber(email: email)?.id else { throw DeliveryError.unknownSubscriber(email) }
+                guard let id = try await database.subscriber(email: email)?.id else { throw DeliveryError.unknownSubscriber(email) }
                 onlyID = id
             }
-            let content = try database.editionContent(edition)
+            let content = try await database.editionContent(edition)
             var summary: SendSummary
             if options.dryRun {
-                summary = try plan(options, content: content, onlyID: onlyID)
+                summary = try await plan(options, content: content, onlyID: onlyID)
             } else {
                 summary = try await send(options, content: content, onlyID: onlyID)
             }
@@ -65,7 +65,7 @@ public struct SendRun: Sendable {
     public func runDue(_ base: SendOptions) async throws(DeliveryError) -> [SendSummary] {
         let current = Edition(containing: base.now)
         let finishPrevious: Bool
-        do { finishPrevious = try database.hasDeliveries(edition: current.previous) } catch { throw DeliveryError(error) }
+        do { finishPrevious = try await database.hasDeliveries(edition: current.previous) } catch { throw DeliveryError(error) }
         var summaries: [SendSummary] = []
         // The previous edition is looked at even when nobody has had it yet: readers west of UTC are due
         // for it after its week has ended in UTC (`SendSchedule.targetEdition` decides who).
@@ -91,30 +91,30 @@ public struct SendRun: Sendable {
 
     /// Walks the active subscribers in id order, batch by batch, keeping those the run selects.
     private func forEachDueBatch(
-        _ options: SendOptions, onlyID: Int64?, _ body: ([Subscriber]) throws -> Void
-    ) throws {
+        _ options: SendOptions, onlyID: Int64?, _ body: ([Subscriber]) async throws -> Void
+    ) async throws {
         if let onlyID {
-            if let subscriber = try database.subscriber(id: onlyID), isSelected(subscriber, options) {
-                try body([subscriber])
+            if let subscriber = try await database.subscriber(id: onlyID), isSelected(subscriber, options) {
+                try await body([subscriber])
             }
             return
         }
         var lastID: Int64 = 0
         while true {
-            let batch = try database.activeSubscribers(afterID: lastID, limit: batchSize)
+            let batch = try await database.activeSubscribers(afterID: lastID, limit: batchSize)
             guard let last = batch.last?.id else { return }
             lastID = last
             let due = batch.filter { isSelected($0, options) }
-            if !due.isEmpty { try body(due) }
+            if !due.isEmpty { try await body(due) }
         }
     }
 
     /// `--dry-run`: who would get what, with nothing written and nothing sent.
-    private func plan(_ options: SendOptions, content: EditionContent, onlyID: Int64?) throws -> SendSummary {
+    private func plan(_ options: SendOptions, content: EditionContent, onlyID: Int64?) async throws -> SendSummary {
         var summary = SendSummary(edition: options.edition, dryRun: true)
-        let suppressed = try database.suppressedKeys()
-        try forEachDueBatch(options, onlyID: onlyID) { batch in
-            let states = try database.deliveryStates(edition: options.edition, subscriberIDs: batch.compactMap(\.id))
+        let suppressed = try await database.suppressedKeys()
+        try await forEachDueBatch(options, onlyID: onlyID) { batch in
+            let states = try await database.deliveryStates(edition: options.edition, subscriberIDs: batch.compactMap(\.id))
             for subscriber in batch {
                 switch states[subscriber.id!] {
                 case let state? where state.wasAccepted: summary.alreadySent += 1; continue
@@ -140,33 +140,44 @@ public struct SendRun: Sendable {
         let edition = options.edition
         let started = Date()
         // Unconfirmed signups do not linger (DESIGN: any send deletes pending rows older than 30 days).
-        let purged = try database.purgeStalePending(now: options.now)
+        let purged = try await database.purgeStalePending(now: options.now)
         if purged > 0 { logger.info("deleted unconfirmed signups older than 30 days", metadata: ["subscribers": "\(purged)"]) }
         let lease = LeaseKeeper(database: database, name: "send \(edition)", duration: leaseDuration)
-        try lease.acquire()
+        try await lease.acquire()
         // The heartbeat keeps the lease while messages wait on a slow server; the workers check it before
         // each message (fencing).
         let heartbeat = lease.startHeartbeat(logger: logger)
-        defer {
-            heartbeat.cancel()
-            do { try lease.release() } catch {
-                logger.warning("could not release the send lease; it expires by itself", metadata: ["error": "\(error)"])
-            }
+        let result: Result<SendSummary, any Error>
+        do {
+            result = .success(try await send(options, content: content, onlyID: onlyID, lease: lease, started: started))
+        } catch {
+            result = .failure(error)
         }
+        heartbeat.cancel()
+        do { try await lease.release() } catch {
+            logger.warning("could not release the send lease; it expires by itself", metadata: ["error": "\(error)"])
+        }
+        return try result.get()
+    }
 
+    /// The run proper, while this run holds the edition's lease.
+    private func send(
+        _ options: SendOptions, content: EditionContent, onlyID: Int64?, lease: LeaseKeeper, started: Date
+    ) async throws -> SendSummary {
+        let edition = options.edition
         var summary = SendSummary(edition: edition)
-        summary.recovered = try database.recoverInterrupted(edition: edition, now: Date())
+        summary.recovered = try await database.recoverInterrupted(edition: edition, now: Date())
         if summary.recovered > 0 {
             logger.warning("requeued messages left in flight by an interrupted run", metadata: [
                 "edition": "\(edition)", "count": "\(summary.recovered)",
             ])
         }
-        try forEachDueBatch(options, onlyID: onlyID) { batch in
-            let before = try database.enqueue(edition: edition, subscriberIDs: batch.compactMap(\.id), now: Date())
+        try await forEachDueBatch(options, onlyID: onlyID) { batch in
+            let before = try await database.enqueue(edition: edition, subscriberIDs: batch.compactMap(\.id), now: Date())
             summary.alreadySent += before.values.filter(\.wasAccepted).count
         }
-        let counts = try database.deliveryCounts(edition: edition)
-        let waiting = try database.waitingDeferredCount(edition: edition, now: options.now)
+        let counts = try await database.deliveryCounts(edition: edition)
+        let waiting = try await database.waitingDeferredCount(edition: edition, now: options.now)
         let ready = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - waiting
         let total = onlyID == nil ? min(ready, options.limit ?? ready) : min(1, ready)
         logger.log(level: ready > 0 ? .info : .debug, "send run started", metadata: [
@@ -178,7 +189,7 @@ public struct SendRun: Sendable {
             database: database, lease: lease, edition: edition, now: options.now, limit: options.limit,
             subscriberIDs: onlyID.map { [$0] }, batchSize: max(16, options.concurrency * 8), rate: options.rate)
         let tally = Tally(total: total, progress: progress)
-        let suppressed = try database.suppressedKeys()
+        let suppressed = try await database.suppressedKeys()
         let worker = Worker(
             run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed,
             lease: lease, hopSize: Worker.hopSize(ready: total, concurrency: options.concurrency))
@@ -193,7 +204,7 @@ public struct SendRun: Sendable {
             // Stop claiming; rows claimed but never attempted go back to the queue while the lease is ours.
             let unattempted = await source.stop()
             if lease.isValid {
-                do { try database.releaseClaims(deliveryIDs: unattempted, now: Date()) } catch {
+                do { try await database.releaseClaims(deliveryIDs: unattempted, now: Date()) } catch {
                     logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
                         "count": "\(unattempted.count)", "error": "\(error)",
                     ])
@@ -204,19 +215,19 @@ public struct SendRun: Sendable {
         // Rows claimed but never handed out (a stop, a limit) go back to the queue.
         let unhanded = await source.stop()
         guard lease.isValid else { throw StoreError.leaseLost(name: lease.name) }
-        try database.releaseClaims(deliveryIDs: unhanded, now: Date())
+        try await database.releaseClaims(deliveryIDs: unhanded, now: Date())
         summary.interrupted = Task.isCancelled
         let counted = await tally.counts
         summary.sent = counted.sent
         summary.failed = counted.failed
         summary.skipped = counted.skipped
-        summary.deferred = try database.waitingDeferredCount(edition: edition, now: options.now)
+        summary.deferred = try await database.waitingDeferredCount(edition: edition, now: options.now)
         if summary.interrupted {
-            let counts = try database.deliveryCounts(edition: edition)
+            let counts = try await database.deliveryCounts(edition: edition)
             summary.pending = (counts[.queued] ?? 0) + (counts[.deferred] ?? 0) - summary.deferred
         }
         if counted.done > 0 {
-            try database.recordRun(SendRunRecord(
+            try await database.recordRun(SendRunRecord(
                 edition: edition.description, startedAt: started, seconds: Date().timeIntervalSince(started),
                 sent: counted.sent, deferred: counted.deferred, failed: counted.failed, skipped: counted.skipped))
         }

@@ -38,7 +38,7 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
                 while !Task.isCancelled {
                     await sendDue()
                     if Task.isCancelled { break }
-                    let pause = sleepDuration(from: now())
+                    let pause = await sleepDuration(from: now())
                     try await clock.sleep(until: clock.now.advanced(by: pause), tolerance: .seconds(1))
                 }
             }
@@ -71,12 +71,12 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// Until the next cron tick, or the next subscriber's send time, but never longer than `maximumSleep`.
-    public func sleepDuration(from moment: Date) -> Duration {
+    public func sleepDuration(from moment: Date) async -> Duration {
         let next: Date?
         if let cron {
             next = cron.next(after: moment)
         } else {
-            do { next = try sendRun.nextDueDate(after: moment) } catch {
+            do { next = try await sendRun.nextDueDate(after: moment) } catch {
                 sendRun.logger.warning("could not read the next send time; looking again soon", metadata: ["error": "\(error)"])
                 next = nil
             }
@@ -89,12 +89,12 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
 
 extension SendRun {
     /// The earliest send time after `moment` of any active subscriber, for last, this or next week's edition.
-    public func nextDueDate(after moment: Date) throws -> Date? {
+    public func nextDueDate(after moment: Date) async throws -> Date? {
         let current = Edition(containing: moment)
         var earliest: Date?
         var lastID: Int64 = 0
         while true {
-            let batch = try database.activeSubscribers(afterID: lastID, limit: batchSize)
+            let batch = try await database.activeSubscribers(afterID: lastID, limit: batchSize)
             guard let last = batch.last?.id else { return earliest }
             lastID = last
             for subscriber in batch {

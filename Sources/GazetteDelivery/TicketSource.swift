@@ -5,7 +5,7 @@ import GazetteStore
 /// Hands ledger rows to the workers: claims them from the database in small batches (so few rows
 /// sit in `sending` at once) under the run's lease, honours `--limit` and paces to `--rate`.
 actor TicketSource {
-    let database: AppDatabase
+    let database: any Store
     let lease: LeaseKeeper
     let edition: Edition
     let now: Date
@@ -21,9 +21,11 @@ actor TicketSource {
     private var handedOut = 0
     private var exhausted = false
     private var stopped = false
+    /// The claim in flight, shared by every worker that finds the buffer empty meanwhile.
+    private var claiming: Task<ClaimedBatch, any Error>?
 
     init(
-        database: AppDatabase, lease: LeaseKeeper, edition: Edition, now: Date, limit: Int?,
+        database: any Store, lease: LeaseKeeper, edition: Edition, now: Date, limit: Int?,
         subscriberIDs: Set<Int64>?, batchSize: Int, rate: Double?
     ) {
         self.database = database
@@ -48,25 +50,57 @@ actor TicketSource {
     private func next() async throws -> DeliveryTicket? {
         if stopped || Task.isCancelled { return nil }
         if let limit, handedOut >= limit { return nil }
-        if buffer.isEmpty && !exhausted {
-            let want = limit.map { min(batchSize, $0 - handedOut) } ?? batchSize
-            // The claim renews our lease in its own transaction, and claims nothing once another run has it.
-            let started = ContinuousClock.now
-            do {
-                buffer = try database.claim(
-                    edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs, lease: lease.claim)
-            } catch StoreError.leaseLost(let name) {
-                lease.markLost()
-                throw StoreError.leaseLost(name: name)
-            }
-            lease.renewed(at: started)
-            if buffer.isEmpty { exhausted = true }
+        while buffer.isEmpty && !exhausted {
+            try await refill()
         }
         guard !buffer.isEmpty else { return nil }
         handedOut += 1
         let ticket = buffer.removeFirst()
         await pace()
         return ticket
+    }
+
+    /// Claims the next batch, or waits for the claim another worker started.
+    ///
+    /// The actor is reentrant across the store's `await`: without the shared claim, two workers finding the
+    /// buffer empty would both claim, and the second (empty) answer would overwrite the first's rows,
+    /// stranding them in `sending`. The first caller to resume takes the answer into the buffer.
+    private func refill() async throws {
+        let claim: Task<ClaimedBatch, any Error>
+        if let inFlight = claiming {
+            claim = inFlight
+        } else {
+            let want = limit.map { min(batchSize, $0 - handedOut - buffer.count) } ?? batchSize
+            let (database, edition, now, subscriberIDs, lease) = (database, edition, now, subscriberIDs, lease)
+            claim = Task {
+                // The claim renews our lease in its own transaction, and claims nothing once another run has it.
+                let started = ContinuousClock.now
+                let tickets = try await database.claim(
+                    edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs, lease: lease.claim)
+                return ClaimedBatch(started: started, tickets: tickets)
+            }
+            claiming = claim
+        }
+        let result = await claim.result
+        guard claiming == claim else {
+            _ = try result.get()  // another caller took the rows; an error stops this caller too
+            return
+        }
+        claiming = nil
+        do {
+            let batch = try result.get()
+            lease.renewed(at: batch.started)
+            buffer += batch.tickets
+            if batch.tickets.isEmpty { exhausted = true }
+        } catch StoreError.leaseLost(let name) {
+            lease.markLost()
+            throw StoreError.leaseLost(name: name)
+        }
+    }
+
+    private struct ClaimedBatch: Sendable {
+        var started: ContinuousClock.Instant
+        var tickets: [DeliveryTicket]
     }
 
     /// Stops handing out rows and returns the ids of those claimed but never handed out.

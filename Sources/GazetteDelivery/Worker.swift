@@ -19,18 +19,9 @@ private struct NothingSent: Error {
     let error: MailError
 }
 
-/// Set when the run is asked to stop: lanes finish the message in hand and leave the rest.
-private final class StopFlag: Sendable {
-    private let flag = Atomic(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-}
-
-/// One connection's loop: take rows, and on the connection's own thread build each message, send it
-/// and record the outcome.
-///
-/// A few rows go to the lane at a time and everything for them happens there: one thread hop per
-/// batch instead of several per message (the hops cost more than building a message does).
+/// One connection's loop: take rows, build each message, send it on the connection's own thread and
+/// record the outcome in the store right after the server's reply (so a kill resends at most the
+/// messages in flight, one per connection).
 struct Worker: Sendable {
     let run: SendRun
     let options: SendOptions
@@ -40,13 +31,13 @@ struct Worker: Sendable {
     let suppressed: Set<String>
     let lease: LeaseKeeper
 
-    /// Rows handed to a lane per hop (at most 8); see `hopSize(ready:concurrency:)`.
+    /// Rows taken from the source at a time (at most 8); see `hopSize(ready:concurrency:)`.
     let hopSize: Int
 
-    /// Rows per hop; one when pacing to `--rate`, so each message waits for its own token.
+    /// Rows per take; one when pacing to `--rate`, so each message waits for its own token.
     var batchSize: Int { options.rate == nil ? hopSize : 1 }
 
-    /// Eight rows per thread hop make a long run cheaper, but a short run must still spread over every
+    /// Eight rows per take make a long run cheaper, but a short run must still spread over every
     /// connection: eight messages at `--concurrency 4` went down one connection, one after the other,
     /// and a stalled server then cost eight timeouts in a row instead of two.
     static func hopSize(ready: Int, concurrency: Int) -> Int {
@@ -67,22 +58,17 @@ struct Worker: Sendable {
             do throws(MailError) { return .success(SessionBox(try transport.openSession())) } catch { return .failure(error) }
         }
         let box = try opened.get()
-        let stop = StopFlag()
         do {
             while true {
                 let tickets = try await source.next(upTo: batchSize)
                 if tickets.isEmpty { break }
-                let result = await withTaskCancellationHandler {
-                    await lane.run { handle(tickets, box: box, stop: stop) }
-                } onCancel: {
-                    stop.set()
-                }
+                let result = await handle(tickets, box: box, lane: lane)
                 await tally.add(result.counts)
                 // Rows go back to the queue only while the lease is ours: after a takeover they may be
                 // another run's claims, and the next holder requeues whatever is left `sending` anyway.
                 if !result.unattempted.isEmpty && lease.isValid {
                     do {
-                        try run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
+                        try await run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
                     } catch {
                         run.logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
                             "count": "\(result.unattempted.count)", "error": "\(error)",
@@ -98,11 +84,12 @@ struct Worker: Sendable {
         await lane.run { box.session.close() }
     }
 
-    /// Runs on the lane's thread.
-    private func handle(_ tickets: [DeliveryTicket], box: SessionBox, stop: StopFlag) -> BatchResult {
+    /// Sends a few claimed rows one after the other; a stop request (cancellation) lets the message in
+    /// hand finish and leaves the rest unattempted.
+    private func handle(_ tickets: [DeliveryTicket], box: SessionBox, lane: BlockingLane) async -> BatchResult {
         var result = BatchResult()
         for (position, ticket) in tickets.enumerated() {
-            if stop.isSet {
+            if Task.isCancelled {
                 result.unattempted = tickets[position...].map(\.id)
                 break
             }
@@ -114,7 +101,7 @@ struct Worker: Sendable {
                 break
             }
             do {
-                try handle(ticket, session: box.session, counts: &result.counts)
+                try await handle(ticket, box: box, lane: lane, counts: &result.counts)
             } catch let stop as NothingSent {
                 // The transport stopped the run before this message reached anyone: it is unattempted too.
                 result.error = stop.error
@@ -129,17 +116,19 @@ struct Worker: Sendable {
         return result
     }
 
-    private func handle(_ ticket: DeliveryTicket, session: any MailSession, counts: inout Tally.Counts) throws {
+    private func handle(
+        _ ticket: DeliveryTicket, box: SessionBox, lane: BlockingLane, counts: inout Tally.Counts
+    ) async throws {
         let database = run.database
         let subscriber = ticket.subscriber
         let logMetadata: Logger.Metadata = ["edition": "\(options.edition)", "subscriber.id": "\(subscriber.id ?? 0)"]
         if subscriber.status != .active {
-            try database.recordSkipped(deliveryID: ticket.id, reason: "unsubscribed", now: Date())
+            try await database.recordSkipped(deliveryID: ticket.id, reason: "unsubscribed", now: Date())
             counts.skipped += 1
             return
         }
         if suppressed.contains(subscriber.email.lowercased()) {
-            try database.recordSkipped(deliveryID: ticket.id, reason: "address on the suppression list", now: Date())
+            try await database.recordSkipped(deliveryID: ticket.id, reason: "address on the suppression list", now: Date())
             counts.skipped += 1
             return
         }
@@ -150,21 +139,23 @@ struct Worker: Sendable {
             composed = .failure(error)
         }
         if case .failure(.invalidAddress) = composed {
-            try database.recordFailed(deliveryID: ticket.id, code: nil, reply: "invalid address", now: Date())
+            try await database.recordFailed(deliveryID: ticket.id, code: nil, reply: "invalid address", now: Date())
             counts.failed += 1
             return
         }
         let prepared = try composed.get()
         if prepared.digest.isEmpty && (options.skipEmpty || subscriber.preferences.skipEmpty) {
-            try database.recordSkipped(deliveryID: ticket.id, reason: "no matching openings", now: Date())
+            try await database.recordSkipped(deliveryID: ticket.id, reason: "no matching openings", now: Date())
             counts.skipped += 1
             return
         }
-        let outcome: Result<SendOutcome, MailError>
-        do throws(MailError) {
-            outcome = .success(try session.send(prepared.bytes, envelope: prepared.envelope, key: prepared.key))
-        } catch {
-            outcome = .failure(error)
+        // libcurl blocks: on the connection's own thread, never on Swift's pool.
+        let outcome = await lane.run { () -> Result<SendOutcome, MailError> in
+            do throws(MailError) {
+                return .success(try box.session.send(prepared.bytes, envelope: prepared.envelope, key: prepared.key))
+            } catch {
+                return .failure(error)
+            }
         }
         switch outcome {
         case .failure(let error):
@@ -172,27 +163,27 @@ struct Worker: Sendable {
             // releases it with the rest of the batch).
             throw NothingSent(error: error)
         case .success(.accepted):
-            try database.recordSent(deliveryID: ticket.id, messageID: prepared.head.messageID, now: Date())
+            try await database.recordSent(deliveryID: ticket.id, messageID: prepared.head.messageID, now: Date())
             counts.sent += 1
         case .success(.deferred(let code, let reply)):
             if ticket.attempts >= run.retry.maximumAttempts {
-                try database.recordFailed(
+                try await database.recordFailed(
                     deliveryID: ticket.id, code: code, reply: "gave up after \(ticket.attempts) attempts: \(reply)",
                     now: Date())
                 counts.failed += 1
             } else {
                 let retryAt = options.now.addingTimeInterval(run.retry.delay(afterAttempt: ticket.attempts))
-                try database.recordDeferred(deliveryID: ticket.id, code: code, reply: reply, retryAt: retryAt, now: Date())
+                try await database.recordDeferred(deliveryID: ticket.id, code: code, reply: reply, retryAt: retryAt, now: Date())
                 counts.deferred += 1
             }
             run.logger.notice("deferred", metadata: logMetadata.merging(["smtp.code": "\(code ?? 0)"]) { $1 })
         case .success(.rejected(let code, let reply)):
-            try database.recordFailed(deliveryID: ticket.id, code: code, reply: reply, now: Date())
+            try await database.recordFailed(deliveryID: ticket.id, code: code, reply: reply, now: Date())
             counts.failed += 1
             run.logger.notice("rejected", metadata: logMetadata.merging(["smtp.code": "\(code)"]) { $1 })
-            let hardFailures = try database.hardFailureCount(subscriberID: subscriber.id!)
+            let hardFailures = try await database.hardFailureCount(subscriberID: subscriber.id!)
             if hardFailures >= run.retry.hardFailuresBeforeSuppression {
-                try database.suppress(
+                try await database.suppress(
                     email: subscriber.email, reason: "\(hardFailures) permanent failures; last: \(reply)", now: Date())
                 run.logger.warning("address suppressed after repeated permanent failures", metadata: logMetadata)
             }

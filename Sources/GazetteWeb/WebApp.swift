@@ -38,7 +38,7 @@ public struct WebSettings: Sendable {
 /// The Hummingbird application of `gazette serve`: operator previews, subscriber pages, health and metrics.
 public enum WebApp {
     public static func router(
-        database: AppDatabase, previewer: any DigestPreviewer, settings: WebSettings, now: @escaping @Sendable () -> Date = { Date() }
+        database: any Store, previewer: any DigestPreviewer, settings: WebSettings, now: @escaping @Sendable () -> Date = { Date() }
     ) -> Router<BasicRequestContext> {
         // HEAD answers as GET would, without the body (RFC 9110 9.3.2): monitors and link checkers use it.
         let router = Router(options: .autoGenerateHeadEndpoints)
@@ -71,7 +71,7 @@ public enum WebApp {
     /// The application, bound as configured.
     /// - Throws: `WebError.operatorTokenRequired` when bound beyond loopback without a token.
     public static func application(
-        database: AppDatabase, previewer: any DigestPreviewer, settings: WebSettings, logger: Logger
+        database: any Store, previewer: any DigestPreviewer, settings: WebSettings, logger: Logger
     ) throws -> some ApplicationProtocol {
         if !settings.isLoopback && settings.operatorToken == nil {
             throw WebError.operatorTokenRequired(host: settings.host)

@@ -68,7 +68,7 @@ struct BounceProcessorTests {
     @Test func eachDigestGoesOutFromItsOwnSignedVerpAddress() async throws {
         let (harness, recorder, _) = try await Self.sentEdition()
         let sent = recorder.sent.withLock { $0 }
-        let ids = try harness.database.subscribers().compactMap(\.id)
+        let ids = try await harness.database.subscribers().compactMap(\.id)
         for (message, id) in zip(sent.sorted { $0.envelope.recipient.value < $1.envelope.recipient.value }, ids) {
             let sender = message.envelope.sender.value
             #expect(sender.hasPrefix("bounces+2026w48-\(id)-") && sender.hasSuffix("@example.com"), "\(sender)")
@@ -79,7 +79,7 @@ struct BounceProcessorTests {
         }
     }
 
-    @Test func theLongestTokenStillFitsInALocalPart() throws {
+    @Test func theLongestTokenStillFitsInALocalPart() async throws {
         let base = try BounceAddress(String(repeating: "b", count: BounceAddress.longestBaseLocalPart) + "@example.com")
         let address = base.address(edition: Edition("2026-W53")!, subscriberID: Int64.max, email: "a@example.com", signer: Self.signer)
         #expect(address.localPart.utf8.count == 64)
@@ -88,7 +88,7 @@ struct BounceProcessorTests {
         #expect(throws: EmailAddressError.self) { try BounceAddress("not an address") }
     }
 
-    @Test func aTokenVerifiesOnlyForItsOwnSubscriberEditionAndSecret() throws {
+    @Test func aTokenVerifiesOnlyForItsOwnSubscriberEditionAndSecret() async throws {
         let base = try BounceAddress("bounces@example.com")
         let address = base.address(edition: Edition("2026-W48")!, subscriberID: 7, email: "A@example.com", signer: Self.signer).value
         let claim = try #require(BounceAddress.claim(in: address.uppercased()))
@@ -115,10 +115,10 @@ struct BounceProcessorTests {
         let ghost = try #require(recorder.sent.withLock { $0 }.first { $0.envelope.recipient.value == "ghost@mail.example.net" })
         // A Message-ID that matches nothing: only the VERP address can find the delivery.
         let message = try Self.report(file, verp: ghost.envelope.sender.value, messageID: "nobody@nowhere.example")
-        #expect(try Self.processor(harness.database).process(message, now: Date()) == outcome)
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition)[state] ?? 0 >= 1)
-        #expect(try harness.database.isSuppressed(email: "ghost@mail.example.net") == (outcome == .hard))
-        #expect(try !harness.database.isSuppressed(email: "reader@yahoo.com"))
+        #expect(try await Self.processor(harness.database).process(message, now: Date()) == outcome)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition)[state] ?? 0 >= 1)
+        #expect(try await harness.database.isSuppressed(email: "ghost@mail.example.net") == (outcome == .hard))
+        #expect(try await !harness.database.isSuppressed(email: "reader@yahoo.com"))
     }
 
     @Test func matchesAComplaintByTheVerpAddressInOriginalMailFrom() async throws {
@@ -126,21 +126,21 @@ struct BounceProcessorTests {
         let reader = try #require(recorder.sent.withLock { $0 }.first { $0.envelope.recipient.value == "reader@yahoo.com" })
         let processor = Self.processor(harness.database)
         let message = try Self.report("yahoo-arf.eml", verp: reader.envelope.sender.value, messageID: "nobody@nowhere.example")
-        #expect(try processor.process(message, now: Date()) == .complaint)
-        #expect(try harness.database.subscriber(email: "reader@yahoo.com")?.status == .unsubscribed)
-        #expect(try harness.database.isSuppressed(email: "reader@yahoo.com"))
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 1, .complained: 1])
+        #expect(try await processor.process(message, now: Date()) == .complaint)
+        #expect(try await harness.database.subscriber(email: "reader@yahoo.com")?.status == .unsubscribed)
+        #expect(try await harness.database.isSuppressed(email: "reader@yahoo.com"))
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 1, .complained: 1])
         // Twice: counted again, nothing changes.
-        #expect(try processor.process(message, now: Date()) == .complaint)
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 1, .complained: 1])
+        #expect(try await processor.process(message, now: Date()) == .complaint)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 1, .complained: 1])
     }
 
     @Test func fallsBackToTheReturnedMessageIDWithoutAVerpAddress() async throws {
         let (harness, recorder, _) = try await Self.sentEdition()
         let ghost = try #require(recorder.sent.withLock { $0 }.first { $0.envelope.recipient.value == "ghost@mail.example.net" })
         let message = try Self.report("ses-hard.eml", verp: "bounces@example.com", messageID: Self.messageID(of: ghost.bytes))
-        #expect(try Self.processor(harness.database).process(message, now: Date()) == .hard)
-        #expect(try harness.database.isSuppressed(email: "ghost@mail.example.net"))
+        #expect(try await Self.processor(harness.database).process(message, now: Date()) == .hard)
+        #expect(try await harness.database.isSuppressed(email: "ghost@mail.example.net"))
     }
 
     @Test func reportsAboutOtherMessagesOrErasedSubscribersAreUnmatched() async throws {
@@ -148,24 +148,24 @@ struct BounceProcessorTests {
         let processor = Self.processor(harness.database)
         let ghost = try #require(recorder.sent.withLock { $0 }.first { $0.envelope.recipient.value == "ghost@mail.example.net" })
         // Someone else's message.
-        #expect(try processor.process(try Self.report("foreign-hard.eml", verp: "x", messageID: "y"), now: Date()) == .unmatched)
+        #expect(try await processor.process(try Self.report("foreign-hard.eml", verp: "x", messageID: "y"), now: Date()) == .unmatched)
         // A token signed with another secret, or for another subscriber.
         let otherSecret = try BounceAddress("bounces@example.com").address(
             edition: DeliveryHarness.edition, subscriberID: 1, email: "ghost@mail.example.net", signer: LinkSigner(secret: "other"))
-        #expect(try processor.process(try Self.report("ses-hard.eml", verp: otherSecret.value, messageID: "y"), now: Date()) == .unmatched)
+        #expect(try await processor.process(try Self.report("ses-hard.eml", verp: otherSecret.value, messageID: "y"), now: Date()) == .unmatched)
         // The subscriber was erased (their rows go with them).
-        let id = try #require(try harness.database.subscriber(email: "ghost@mail.example.net")?.id)
+        let id = try #require(try await harness.database.subscriber(email: "ghost@mail.example.net")?.id)
         try await harness.database.writer.write { db in try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id]) }
         let message = try Self.report("postfix-hard.eml", verp: ghost.envelope.sender.value, messageID: Self.messageID(of: ghost.bytes))
-        #expect(try processor.process(message, now: Date()) == .unmatched)
-        #expect(try harness.database.suppressedKeys().isEmpty)
+        #expect(try await processor.process(message, now: Date()) == .unmatched)
+        #expect(try await harness.database.suppressedKeys().isEmpty)
     }
 
     @Test func aSuppressedAddressIsSkippedByTheNextEdition() async throws {
         let (harness, recorder, run) = try await Self.sentEdition()
         let ghost = try #require(recorder.sent.withLock { $0 }.first { $0.envelope.recipient.value == "ghost@mail.example.net" })
         let message = try Self.report("postfix-hard.eml", verp: ghost.envelope.sender.value, messageID: "n@x")
-        #expect(try Self.processor(harness.database).process(message, now: Date()) == .hard)
+        #expect(try await Self.processor(harness.database).process(message, now: Date()) == .hard)
         var next = SendOptions(edition: Edition("2026-W49")!, now: DeliveryHarness.at("2026-11-30T09:30:00Z"))
         next.ignoreSchedule = true
         let summary = try await run.run(next)

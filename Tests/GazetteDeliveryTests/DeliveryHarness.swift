@@ -50,8 +50,8 @@ struct DeliveryHarness {
 
     init(subscribers: [Subscriber]) async throws {
         database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers(subscribers, now: Date())
-        try database.upsertOpenings([
+        _ = try await database.importSubscribers(subscribers, now: Date())
+        try await database.upsertOpenings([
             Opening(
                 source: "t", id: "go", company: "Grid", title: "Go Engineer", level: .senior, stack: ["Go"],
                 location: "Berlin", remote: false, salaryMin: nil, salaryMax: 150_000, currency: "USD",

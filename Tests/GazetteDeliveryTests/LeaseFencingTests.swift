@@ -51,8 +51,14 @@ struct LeaseFencingTests {
             // After the first message, another run takes the lease over.
             let takeOver = taken.withLock { done -> Bool in defer { done = true }; return !done }
             if takeOver {
-                try? database.acquireLease(
-                    name: "send 2026-W48", holder: "another run", now: Date().addingTimeInterval(600), duration: 60)
+                // The transport runs on its connection's own thread: wait there for the takeover to commit.
+                let committed = DispatchSemaphore(value: 0)
+                Task {
+                    try? await database.acquireLease(
+                        name: "send 2026-W48", holder: "another run", now: Date().addingTimeInterval(600), duration: 60)
+                    committed.signal()
+                }
+                committed.wait()
             }
             Thread.sleep(forTimeInterval: 0.3)
             return .success(.accepted(detail: "250 ok"))
@@ -69,17 +75,17 @@ struct LeaseFencingTests {
         }
         // A heartbeat every 0.5 s against a message every 0.3 s: it stops after a few, long before all 20.
         #expect(transport.recipients.count <= 10, "\(transport.recipients)")
-        let counts = try harness.database.deliveryCounts(edition: DeliveryHarness.edition)
+        let counts = try await harness.database.deliveryCounts(edition: DeliveryHarness.edition)
         #expect((counts[.sent] ?? 0) == transport.recipients.count)
         // Nothing was put back by the run that lost the lease: its claims are the new holder's to recover.
         #expect((counts[.sending] ?? 0) + (counts[.queued] ?? 0) == 20 - transport.recipients.count)
         // The lease stays with the run that took it over.
-        #expect(throws: StoreError.self) {
-            try harness.database.acquireLease(name: "send 2026-W48", holder: "a third run", now: Date(), duration: 60)
+        await #expect(throws: StoreError.self) {
+            try await harness.database.acquireLease(name: "send 2026-W48", holder: "a third run", now: Date(), duration: 60)
         }
     }
 
-    @Test func aHolderInAnotherPIDNamespaceIsNeverTakenForDead() throws {
+    @Test func aHolderInAnotherPIDNamespaceIsNeverTakenForDead() async throws {
         let me = LeaseHolder.current
         #expect(LeaseHolder(me.description) == me)
         #expect(!me.isDeadOnThisMachine)

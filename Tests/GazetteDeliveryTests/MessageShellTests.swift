@@ -49,7 +49,7 @@ struct MessageShellTests {
 
     @Test func theShippedTemplatesEncodeExactlyAsTheDirectRendering() async throws {
         let harness = try await DeliveryHarness(subscribers: [])
-        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let content = try await harness.database.editionContent(DeliveryHarness.edition)
         for preferences in [Preferences(), Preferences(languages: ["Go"]), Preferences(languages: ["COBOL"])] {
             try Self.check(harness.factory.templates, digest: Digest(content: content, preferences: preferences))
         }
@@ -73,14 +73,14 @@ struct MessageShellTests {
         try html.write(toFile: "\(dir)/digest.html.mustache", atomically: true, encoding: .utf8)
         let templates = try await DigestTemplates(directory: dir)
         let harness = try await DeliveryHarness(subscribers: [])
-        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let content = try await harness.database.editionContent(DeliveryHarness.edition)
         try Self.check(templates, digest: Digest(content: content, preferences: Preferences()))
     }
 
     @Test func previewsAndSendsAreTheSameBytes() async throws {
         let harness = try await DeliveryHarness(subscribers: [Subscriber(email: "zoe@example.org", name: "Zoë Müller")])
-        let subscriber = try #require(try harness.database.subscriber(email: "zoe@example.org"))
-        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let subscriber = try #require(try await harness.database.subscriber(email: "zoe@example.org"))
+        let content = try await harness.database.editionContent(DeliveryHarness.edition)
         let date = DeliveryHarness.at("2026-11-23T09:30:00Z")
         let sent = try harness.factory.compose(content: content, subscriber: subscriber, date: date)
         let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: date)

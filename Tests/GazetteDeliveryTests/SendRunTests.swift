@@ -27,7 +27,7 @@ struct SendRunTests {
         let later = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T14:00:00Z"))
         #expect((later.sent, later.alreadySent) == (1, 2))
         #expect(transport.recipients.count == 3)
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 3])
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 3])
     }
 
     @Test func nowIgnoresSendTimesAndLimitCapsARun() async throws {
@@ -67,7 +67,7 @@ struct SendRunTests {
         let healthy = ScriptedTransport()
         let again = try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-24T09:30:00Z", now: true))
         #expect(again.sent == 0 && healthy.recipients.isEmpty)
-        let problems = try harness.database.problemDeliveries(edition: DeliveryHarness.edition)
+        let problems = try await harness.database.problemDeliveries(edition: DeliveryHarness.edition)
         #expect(problems.map(\.email) == ["utc@example.com"])
         #expect(problems.first?.row.lastReply == "550 5.1.1 no such user")
     }
@@ -83,9 +83,9 @@ struct SendRunTests {
             return try await harness.run(rejecting).run(options)
         }
         _ = try await send("2026-W48", at: "2026-11-23T09:30:00Z")
-        #expect(try !harness.database.isSuppressed(email: "utc@example.com"))  // one bounce can be a fluke
+        #expect(try await !harness.database.isSuppressed(email: "utc@example.com"))  // one bounce can be a fluke
         _ = try await send("2026-W49", at: "2026-11-30T09:30:00Z")
-        #expect(try harness.database.isSuppressed(email: "UTC@example.com"))
+        #expect(try await harness.database.isSuppressed(email: "UTC@example.com"))
         let third = try await send("2026-W50", at: "2026-12-07T09:30:00Z")
         #expect((third.sent, third.failed, third.skipped) == (2, 0, 1))
     }
@@ -96,7 +96,7 @@ struct SendRunTests {
         await #expect(throws: DeliveryError.self) {
             _ = try await harness.run(down).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         }
-        let counts = try harness.database.deliveryCounts(edition: DeliveryHarness.edition)
+        let counts = try await harness.database.deliveryCounts(edition: DeliveryHarness.edition)
         #expect(counts[.sent] == nil && counts[.sending] == nil && counts[.queued] == 3)
         let healthy = ScriptedTransport()
         #expect(try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:35:00Z", now: true)).sent == 3)
@@ -104,9 +104,9 @@ struct SendRunTests {
 
     @Test func rowsLeftInFlightByADeadRunAreSentAgain() async throws {
         let harness = try await DeliveryHarness(subscribers: Self.roster)
-        let ids = try harness.database.subscribers(status: .active).compactMap(\.id)
-        _ = try harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
-        _ = try harness.database.claim(edition: DeliveryHarness.edition, now: Date(), limit: 2)  // then the process "died"
+        let ids = try await harness.database.subscribers(status: .active).compactMap(\.id)
+        _ = try await harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
+        _ = try await harness.database.claim(edition: DeliveryHarness.edition, now: Date(), limit: 2)  // then the process "died"
         let transport = ScriptedTransport()
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         #expect(summary.recovered == 2 && summary.sent == 3)
@@ -124,14 +124,14 @@ struct SendRunTests {
 
     @Test func aSecondRunIsKeptOutByTheLease() async throws {
         let harness = try await DeliveryHarness(subscribers: Self.roster)
-        try harness.database.acquireLease(name: "send 2026-W48", holder: "other run", now: Date(), duration: 60)
+        try await harness.database.acquireLease(name: "send 2026-W48", holder: "other run", now: Date(), duration: 60)
         do {
             _ = try await harness.run(ScriptedTransport()).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
             Issue.record("the run must not start while another holds the lease")
         } catch {
             #expect(String(describing: error).contains("another send run holds the lease"))
         }
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
     }
 
     @Test func dryRunListsWhoWouldGetWhatAndWritesNothing() async throws {
@@ -143,7 +143,7 @@ struct SendRunTests {
         #expect(summary.plan.map(\.email) == ["early@example.com", "utc@example.com"])
         #expect(summary.plan.allSatisfy { $0.matching == 1 && $0.certifications == 0 })
         #expect(transport.recipients.isEmpty)
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
         #expect(summary.line.hasPrefix("2026-W48 (dry run): would send 2, already sent 0"))
     }
 
@@ -165,7 +165,7 @@ struct SendRunTests {
         var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         options.limit = 1
         _ = try await harness.run(ScriptedTransport()).run(options)  // queues all three, sends one
-        try harness.database.unsubscribe(email: "utc@example.com", now: Date())
+        try await harness.database.unsubscribe(email: "utc@example.com", now: Date())
         let transport = ScriptedTransport()
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:31:00Z", now: true))
         #expect(!transport.recipients.contains("utc@example.com"))
@@ -179,8 +179,8 @@ struct MessageFactoryTests {
         let outbox = NSTemporaryDirectory() + "gazette-outbox-\(UUID().uuidString)"
         let options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         _ = try await harness.run(OutboxTransport(directory: outbox)).run(options)
-        let subscriber = try #require(try harness.database.subscriber(email: "utc@example.com"))
-        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let subscriber = try #require(try await harness.database.subscriber(email: "utc@example.com"))
+        let content = try await harness.database.editionContent(DeliveryHarness.edition)
         let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: options.now)
         let sent = try Data(contentsOf: URL(fileURLWithPath: "\(outbox)/\(preview.key).eml"))
         #expect(Array(sent) == preview.bytes)
@@ -191,9 +191,9 @@ struct MessageFactoryTests {
 
     @Test func renderedDigestsAreSharedButNeverOutliveTheirData() async throws {
         let harness = try await DeliveryHarness(subscribers: SendRunTests.roster)
-        let early = try #require(try harness.database.subscriber(email: "early@example.com"))
-        let utc = try #require(try harness.database.subscriber(email: "utc@example.com"))
-        let content = try harness.database.editionContent(DeliveryHarness.edition)
+        let early = try #require(try await harness.database.subscriber(email: "early@example.com"))
+        let utc = try #require(try await harness.database.subscriber(email: "utc@example.com"))
+        let content = try await harness.database.editionContent(DeliveryHarness.edition)
         let first = try harness.factory.prepare(content: content, subscriber: early, date: Date())
         let second = try harness.factory.prepare(content: content, subscriber: utc, date: Date())
         // Same digest, each with their own greeting and links.
@@ -202,9 +202,9 @@ struct MessageFactoryTests {
         // The feed changes; the next computation of the edition shows it.
         var renamed = try #require(content.newOpenings.first)
         renamed.title = "Renamed Go Engineer"
-        try harness.database.upsertOpenings([renamed])
+        try await harness.database.upsertOpenings([renamed])
         let fresh = try harness.factory.prepare(
-            content: try harness.database.editionContent(DeliveryHarness.edition), subscriber: early, date: Date())
+            content: try await harness.database.editionContent(DeliveryHarness.edition), subscriber: early, date: Date())
         #expect(fresh.rendered.text.contains("Renamed Go Engineer at Grid"))
     }
 
@@ -218,7 +218,7 @@ struct MessageFactoryTests {
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         #expect(summary.sent == 1 && summary.failed == 1)
         #expect(transport.recipients == ["good@example.com"])
-        let problems = try harness.database.problemDeliveries(edition: DeliveryHarness.edition)
+        let problems = try await harness.database.problemDeliveries(edition: DeliveryHarness.edition)
         #expect(problems.map(\.email) == ["bad address@example.com"])
         #expect(problems.first?.row.lastReply == "invalid address")
     }

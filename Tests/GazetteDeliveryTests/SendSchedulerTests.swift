@@ -71,7 +71,7 @@ struct SendSchedulerTests {
                 try await waitUntil { clock.sleeperCount == 1 }
                 #expect(transport.recipients == ["nine@example.com"])
                 // The next due subscriber is at 10:00: the scheduler sleeps half an hour at most… capped at a minute.
-                #expect(scheduler.sleepDuration(from: moment.withLock { $0 }) == .seconds(60))
+                #expect(await scheduler.sleepDuration(from: moment.withLock { $0 }) == .seconds(60))
                 moment.withLock { $0 = DeliveryHarness.at("2026-11-23T10:00:30Z") }
                 clock.advance(by: .seconds(60))
                 try await waitUntil { transport.recipients.count == 2 }
@@ -81,7 +81,7 @@ struct SendSchedulerTests {
             }
         }
         #expect(transport.recipients == ["nine@example.com", "ten@example.com"])
-        #expect(try harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 2])
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 2])
     }
 
     @Test func sleepsUntilTheNextDueSubscriberOrTheNextCronTick() async throws {
@@ -90,11 +90,11 @@ struct SendSchedulerTests {
         let options = DeliveryHarness.options(at: "2026-11-23T08:59:20Z")
         let moment = DeliveryHarness.at("2026-11-23T08:59:20Z")
         let byDue = SendScheduler(sendRun: run, template: options, cron: nil, clock: ContinuousClock(), now: { moment })
-        #expect(byDue.sleepDuration(from: moment) == .seconds(40))
-        #expect(try run.nextDueDate(after: moment) == DeliveryHarness.at("2026-11-23T09:00:00Z"))
+        #expect(await byDue.sleepDuration(from: moment) == .seconds(40))
+        #expect(try await run.nextDueDate(after: moment) == DeliveryHarness.at("2026-11-23T09:00:00Z"))
         let byCron = SendScheduler(sendRun: run, template: options, cron: try CronExpression("*/10 * * * *"), clock: ContinuousClock(), now: { moment })
-        #expect(byCron.sleepDuration(from: DeliveryHarness.at("2026-11-23T08:55:30Z")) == .seconds(60))
-        #expect(byCron.sleepDuration(from: DeliveryHarness.at("2026-11-23T08:59:50Z")) == .seconds(10))
+        #expect(await byCron.sleepDuration(from: DeliveryHarness.at("2026-11-23T08:55:30Z")) == .seconds(60))
+        #expect(await byCron.sleepDuration(from: DeliveryHarness.at("2026-11-23T08:59:50Z")) == .seconds(10))
     }
 
     /// Polls a condition the scheduler's task will make true; gives up after five seconds.

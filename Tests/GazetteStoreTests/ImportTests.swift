@@ -7,7 +7,7 @@ import Testing
 struct OpeningImportTests {
     static let header = "source,id,company,title,level,stack,location,remote,salary_min,salary_max,currency,url,posted_at,closed_at\n"
 
-    @Test func parsesQuotedFieldsListsAndTimestamps() throws {
+    @Test func parsesQuotedFieldsListsAndTimestamps() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("openings.csv", Self.header + """
             lever,lv-1,"Rhombus Systems","Engineer, ""Payments""\nand Billing",Senior,Go;Node.js,"Berlin, Germany",true,150000,180000,usd,https://jobs.example.com/1,2026-11-17T10:30:00Z,
@@ -25,7 +25,7 @@ struct OpeningImportTests {
         #expect(rows[1].closedAt == Timestamp.parse("2026-11-30T23:00:00Z"))
     }
 
-    @Test func reportsEveryBadRowWithFileLineAndField() throws {
+    @Test func reportsEveryBadRowWithFileLineAndField() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("bad.csv", Self.header + """
             lever,lv-1,Grid,Engineer,senior,Go,Berlin,false,1,2,USD,https://jobs.example.com/1,2026-11-17T10:30:00Z,
@@ -48,7 +48,7 @@ struct OpeningImportTests {
         #expect(lines.contains { $0.hasPrefix("\(path):7: closed_at: is before posted_at") })
     }
 
-    @Test func lineNumbersCountLineBreaksInsideQuotedFields() throws {
+    @Test func lineNumbersCountLineBreaksInsideQuotedFields() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("multiline.csv", Self.header + """
             lever,lv-1,Grid,"Title over
@@ -60,7 +60,7 @@ struct OpeningImportTests {
         #expect(issues.map(\.description) == ["\(path):5: url: not an absolute http(s) URL: \"not a url\""])
     }
 
-    @Test func acceptsJSONLines() throws {
+    @Test func acceptsJSONLines() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("openings.jsonl", """
             {"source":"lever","id":"lv-1","company":"Grid","title":"Engineer","level":"senior","stack":["Go","gRPC"],"location":"Remote","remote":true,"salary_min":100000,"salary_max":150000,"currency":"USD","url":"https://jobs.example.com/1","posted_at":"2026-11-17T10:30:00Z","closed_at":null}
@@ -75,7 +75,7 @@ struct OpeningImportTests {
         #expect(issues.map(\.description) == ["\(path):4: unknown: unknown field", "\(path):5: not a JSON object"])
     }
 
-    @Test func jsonLinesWithCRLFLineEndsReadLikeLF() throws {
+    @Test func jsonLinesWithCRLFLineEndsReadLikeLF() async throws {
         let dir = try TemporaryDirectory()
         let row = #"{"source":"lever","id":"ID","company":"Grid","title":"Engineer","level":"senior","stack":"Go","location":"Remote","remote":true,"url":"https://jobs.example.com/1","posted_at":"2026-11-17T10:30:00Z"}"#
         let text = [row.replacingOccurrences(of: "ID", with: "1"), "not json", row.replacingOccurrences(of: "ID", with: "3")]
@@ -88,7 +88,7 @@ struct OpeningImportTests {
         }
     }
 
-    @Test func refusesBadHeadersAndEncodings() throws {
+    @Test func refusesBadHeadersAndEncodings() async throws {
         let dir = try TemporaryDirectory()
         let missing = try dir.file("missing.csv", "source,id,company\nlever,1,Grid\n")
         #expect(FeedParser.openings(path: missing).issues.first?.description.hasPrefix("\(missing):1: header: missing columns") == true)
@@ -103,7 +103,7 @@ struct OpeningImportTests {
 struct SubscriberImportTests {
     static let header = "email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status\n"
 
-    @Test func appliesDefaultsForEmptyFields() throws {
+    @Test func appliesDefaultsForEmptyFields() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("subscribers.csv", Self.header + "a@example.com,,,,,,,,,,\n")
         let (rows, issues) = FeedParser.subscribers(path: path)
@@ -113,7 +113,7 @@ struct SubscriberImportTests {
         #expect(s.preferences == Preferences())
     }
 
-    @Test func validatesAddressesZonesAndChoices() throws {
+    @Test func validatesAddressesZonesAndChoices() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("subscribers.csv", Self.header + """
             ok@example.com,Ok,Europe/Berlin,tuesday,7,Go;Python,senior;lead,true,Berlin;Remote,150000,active
@@ -139,23 +139,23 @@ struct SubscriberImportTests {
 }
 
 struct AtomicImportTests {
-    @Test func upsertsOpeningsBySourceAndID() throws {
+    @Test func upsertsOpeningsBySourceAndID() async throws {
         let database = try AppDatabase.inMemory()
         let dir = try TemporaryDirectory()
         let first = try dir.file("a.csv", OpeningImportTests.header + "lever,1,Grid,Old title,senior,Go,Berlin,false,,,USD,https://jobs.example.com/1,2026-11-17T10:30:00Z,\n")
         let second = try dir.file("b.csv", OpeningImportTests.header + "lever,1,Grid,New title,senior,Go,Berlin,false,,,USD,https://jobs.example.com/1,2026-11-17T10:30:00Z,2026-11-20T00:00:00Z\ngreenhouse,1,Grid,Other,mid,Go,Berlin,false,,,USD,https://jobs.example.com/2,2026-11-17T10:30:00Z,\n")
-        try database.upsertOpenings(FeedParser.openings(path: first).rows)
-        try database.upsertOpenings(FeedParser.openings(path: second).rows)
-        #expect(try database.counts()["opening"] == 2)
-        let open = try database.openingsOpen(at: Timestamp.parse("2026-11-18T00:00:00Z")!)
+        try await database.upsertOpenings(FeedParser.openings(path: first).rows)
+        try await database.upsertOpenings(FeedParser.openings(path: second).rows)
+        #expect(try await database.counts()["opening"] == 2)
+        let open = try await database.openingsOpen(at: Timestamp.parse("2026-11-18T00:00:00Z")!)
         #expect(open.first { $0.source == "lever" }?.title == "New title")
-        #expect(try database.openingsOpen(at: Timestamp.parse("2026-11-21T00:00:00Z")!).map(\.source) == ["greenhouse"])
+        #expect(try await database.openingsOpen(at: Timestamp.parse("2026-11-21T00:00:00Z")!).map(\.source) == ["greenhouse"])
     }
 
     /// Openings are written by one hand-made statement: every field must come back as it went in,
     /// including stacks that need JSON escaping and both kinds of closing date, and a second import
     /// of the same key replaces the row.
-    @Test func openingsComeBackExactlyAsStored() throws {
+    @Test func openingsComeBackExactlyAsStored() async throws {
         let database = try AppDatabase.inMemory()
         let posted = Timestamp.parse("2026-11-17T10:30:00Z")!
         let original = [
@@ -168,63 +168,63 @@ struct AtomicImportTests {
                 remote: false, salaryMin: nil, salaryMax: 150_000, currency: "USD", url: "https://jobs.example.com/2",
                 postedAt: posted, closedAt: Timestamp.parse("2026-12-31T00:00:00Z")!),
         ]
-        try database.upsertOpenings(original)
+        try await database.upsertOpenings(original)
         let moment = Timestamp.parse("2026-11-20T00:00:00Z")!
-        #expect(try database.openingsOpen(at: moment).sorted { $0.id < $1.id } == original)
+        #expect(try await database.openingsOpen(at: moment).sorted { $0.id < $1.id } == original)
         var changed = original[1]
         changed.title = "Staff Go Engineer"
         changed.stack = ["Go", "gRPC"]
-        try database.upsertOpenings([changed])
-        #expect(try database.openingsOpen(at: moment).sorted { $0.id < $1.id } == [original[0], changed])
+        try await database.upsertOpenings([changed])
+        #expect(try await database.openingsOpen(at: moment).sorted { $0.id < $1.id } == [original[0], changed])
     }
 
     /// A re-import updates what the list says and keeps what the subscriber chose: the id their links
     /// carry, the day they joined, and "skip empty digests" from the preferences page.
-    @Test func reimportingSubscribersKeepsTheirIdJoinDateAndOwnChoices() throws {
+    @Test func reimportingSubscribersKeepsTheirIdJoinDateAndOwnChoices() async throws {
         let database = try AppDatabase.inMemory()
         let first = Timestamp.parse("2026-11-01T00:00:00Z")!
-        _ = try database.importSubscribers([Subscriber(email: "zoe@example.org", name: "Zoë")], now: first)
-        let id = try #require(try database.subscriber(email: "zoe@example.org")?.id)
-        try database.writer.write { try $0.execute(sql: "UPDATE subscriber SET skipEmpty = 1") }
-        let summary = try database.importSubscribers(
+        _ = try await database.importSubscribers([Subscriber(email: "zoe@example.org", name: "Zoë")], now: first)
+        let id = try #require(try await database.subscriber(email: "zoe@example.org")?.id)
+        try await database.writer.write { try $0.execute(sql: "UPDATE subscriber SET skipEmpty = 1") }
+        let summary = try await database.importSubscribers(
             [Subscriber(email: "Zoe@Example.org", name: "Zoë Müller", preferences: Preferences(languages: ["Go"]))],
             now: Timestamp.parse("2026-11-20T00:00:00Z")!)
         #expect(summary == SubscriberImportSummary(added: 0, updated: 1))
-        let stored = try #require(try database.subscriber(email: "zoe@example.org"))
+        let stored = try #require(try await database.subscriber(email: "zoe@example.org"))
         #expect(stored.id == id && stored.name == "Zoë Müller" && stored.email == "Zoe@Example.org")
         #expect(stored.preferences.languages == ["Go"] && stored.preferences.skipEmpty)
-        let joined = try database.writer.read { try Date.fetchOne($0, sql: "SELECT createdAt FROM subscriber") }
+        let joined = try await database.writer.read { try Date.fetchOne($0, sql: "SELECT createdAt FROM subscriber") }
         #expect(joined == first)
     }
 
-    @Test func reimportingSalariesDoesNotDuplicateThem() throws {
+    @Test func reimportingSalariesDoesNotDuplicateThem() async throws {
         let database = try AppDatabase.inMemory()
         let dir = try TemporaryDirectory()
         let path = try dir.file("s.csv", "observed_on,level,stack,region,amount,currency,source\n2026-11-17,senior,Go,EU,150000,USD,survey\n2026-11-17,senior,Go,EU,151000,USD,survey\n")
-        #expect(try database.insertSalaries(FeedParser.salaries(path: path).rows) == 2)
-        #expect(try database.insertSalaries(FeedParser.salaries(path: path).rows) == 0)
-        #expect(try database.counts()["salaryObservation"] == 2)
+        #expect(try await database.insertSalaries(FeedParser.salaries(path: path).rows) == 2)
+        #expect(try await database.insertSalaries(FeedParser.salaries(path: path).rows) == 0)
+        #expect(try await database.counts()["salaryObservation"] == 2)
     }
 
-    @Test func subscribersUpsertByAddressIgnoringCaseAndNeverResubscribe() throws {
+    @Test func subscribersUpsertByAddressIgnoringCaseAndNeverResubscribe() async throws {
         let database = try AppDatabase.inMemory()
         let now = Date()
-        _ = try database.importSubscribers([Subscriber(email: "Alice@Example.com", name: "Alice")], now: now)
-        try database.unsubscribe(email: "alice@example.com", now: now)
-        let summary = try database.importSubscribers(
+        _ = try await database.importSubscribers([Subscriber(email: "Alice@Example.com", name: "Alice")], now: now)
+        try await database.unsubscribe(email: "alice@example.com", now: now)
+        let summary = try await database.importSubscribers(
             [Subscriber(email: "alice@example.com", name: "Alice B", sendHour: 7), Subscriber(email: "bob@example.com", name: "Bob")],
             now: now)
         #expect(summary == SubscriberImportSummary(added: 1, updated: 1, keptUnsubscribed: 1))
-        let alice = try #require(try database.subscriber(email: "ALICE@example.com"))
+        let alice = try #require(try await database.subscriber(email: "ALICE@example.com"))
         #expect(alice.status == .unsubscribed && alice.name == "Alice B" && alice.sendHour == 7)
-        #expect(try database.subscribers().count == 2)
+        #expect(try await database.subscribers().count == 2)
     }
 
-    @Test func refusesADatabaseFromANewerVersion() throws {
+    @Test func refusesADatabaseFromANewerVersion() async throws {
         let dir = try TemporaryDirectory()
         let path = "\(dir.path)/gazette.sqlite"
         let database = try AppDatabase.open(path: path)
-        try database.writer.write { db in
+        try await database.writer.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
         }
         #expect {
@@ -234,7 +234,7 @@ struct AtomicImportTests {
         }
     }
 
-    @Test func refusesAFileThatIsNotADatabase() throws {
+    @Test func refusesAFileThatIsNotADatabase() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.file("garbage.sqlite", String(repeating: "not a database ", count: 200))
         #expect {

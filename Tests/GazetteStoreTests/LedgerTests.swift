@@ -8,55 +8,55 @@ struct LedgerTests {
     let edition = Edition("2026-W48")!
     let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 
-    func databaseWithSubscribers(_ count: Int) throws -> (AppDatabase, [Int64]) {
+    func databaseWithSubscribers(_ count: Int) async throws -> (AppDatabase, [Int64]) {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers((1...count).map { Subscriber(email: "s\($0)@example.com", name: "S\($0)") }, now: now)
-        return (database, try database.subscribers().compactMap(\.id))
+        _ = try await database.importSubscribers((1...count).map { Subscriber(email: "s\($0)@example.com", name: "S\($0)") }, now: now)
+        return (database, try await database.subscribers().compactMap(\.id))
     }
 
-    @Test func enqueueIsIdempotentAndReportsEarlierStates() throws {
-        let (database, ids) = try databaseWithSubscribers(3)
-        #expect(try database.enqueue(edition: edition, subscriberIDs: ids, now: now).isEmpty)
-        let tickets = try database.claim(edition: edition, now: now, limit: 1)
-        try database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: now)
-        let before = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+    @Test func enqueueIsIdempotentAndReportsEarlierStates() async throws {
+        let (database, ids) = try await databaseWithSubscribers(3)
+        #expect(try await database.enqueue(edition: edition, subscriberIDs: ids, now: now).isEmpty)
+        let tickets = try await database.claim(edition: edition, now: now, limit: 1)
+        try await database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: now)
+        let before = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
         #expect(before[ids[0]] == .sent && before[ids[1]] == .queued)
-        #expect(try database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
+        #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
     }
 
-    @Test func claimsQueuedAndDueDeferredRowsOnly() throws {
-        let (database, ids) = try databaseWithSubscribers(3)
-        _ = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
-        let first = try database.claim(edition: edition, now: now, limit: 10)
+    @Test func claimsQueuedAndDueDeferredRowsOnly() async throws {
+        let (database, ids) = try await databaseWithSubscribers(3)
+        _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        let first = try await database.claim(edition: edition, now: now, limit: 10)
         #expect(first.map(\.subscriber.id) == ids && first.allSatisfy { $0.attempts == 1 })
-        try database.recordDeferred(deliveryID: first[0].id, code: 451, reply: "try later", retryAt: now + 600, now: now)
-        try database.recordFailed(deliveryID: first[1].id, code: 550, reply: "no such user", now: now)
-        #expect(try database.claim(edition: edition, now: now, limit: 10).isEmpty)  // the third is still `sending`
-        #expect(try database.waitingDeferredCount(edition: edition, now: now) == 1)
-        let retry = try database.claim(edition: edition, now: now + 601, limit: 10)
+        try await database.recordDeferred(deliveryID: first[0].id, code: 451, reply: "try later", retryAt: now + 600, now: now)
+        try await database.recordFailed(deliveryID: first[1].id, code: 550, reply: "no such user", now: now)
+        #expect(try await database.claim(edition: edition, now: now, limit: 10).isEmpty)  // the third is still `sending`
+        #expect(try await database.waitingDeferredCount(edition: edition, now: now) == 1)
+        let retry = try await database.claim(edition: edition, now: now + 601, limit: 10)
         #expect(retry.map(\.subscriber.id) == [ids[0]] && retry[0].attempts == 2)
     }
 
-    @Test func rowsLeftSendingByADeadRunAreRequeued() throws {
-        let (database, ids) = try databaseWithSubscribers(2)
-        _ = try database.enqueue(edition: edition, subscriberIDs: ids, now: now)
-        _ = try database.claim(edition: edition, now: now, limit: 10)
-        #expect(try database.recoverInterrupted(edition: edition, now: now) == 2)
-        #expect(try database.claim(edition: edition, now: now, limit: 10).count == 2)
+    @Test func rowsLeftSendingByADeadRunAreRequeued() async throws {
+        let (database, ids) = try await databaseWithSubscribers(2)
+        _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        _ = try await database.claim(edition: edition, now: now, limit: 10)
+        #expect(try await database.recoverInterrupted(edition: edition, now: now) == 2)
+        #expect(try await database.claim(edition: edition, now: now, limit: 10).count == 2)
     }
 
-    @Test func leaseKeepsASecondHolderOutUntilItExpires() throws {
-        let (database, _) = try databaseWithSubscribers(1)
-        try database.acquireLease(name: "send 2026-W48", holder: "a", now: now, duration: 60)
-        try database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 30, duration: 60)  // renewal
-        #expect(throws: StoreError.self) {
-            try database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 60, duration: 60)
+    @Test func leaseKeepsASecondHolderOutUntilItExpires() async throws {
+        let (database, _) = try await databaseWithSubscribers(1)
+        try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now, duration: 60)
+        try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 30, duration: 60)  // renewal
+        await #expect(throws: StoreError.self) {
+            try await database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 60, duration: 60)
         }
-        try database.acquireLease(name: "send 2026-W49", holder: "b", now: now, duration: 60)  // another edition
-        try database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 91, duration: 60)  // expired
-        try database.releaseLease(name: "send 2026-W48", holder: "a")  // not a's any more: no effect
-        #expect(throws: StoreError.self) {
-            try database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 92, duration: 60)
+        try await database.acquireLease(name: "send 2026-W49", holder: "b", now: now, duration: 60)  // another edition
+        try await database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 91, duration: 60)  // expired
+        try await database.releaseLease(name: "send 2026-W48", holder: "a")  // not a's any more: no effect
+        await #expect(throws: StoreError.self) {
+            try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 92, duration: 60)
         }
     }
 }
@@ -87,12 +87,12 @@ struct SubscriberRowTests {
     @Test(arguments: [
         [String](), ["Go"], ["Go", "Python"], ["a,b", "C++"], ["x\"y"], ["ü", "日本"], [""], ["a/b", "back\\slash"], ["[", "]", "\",\""],
     ])
-    func preferenceListsComeBackAsTheyWentIn(languages: [String]) throws {
+    func preferenceListsComeBackAsTheyWentIn(languages: [String]) async throws {
         let database = try AppDatabase.inMemory()
         let subscriber = Subscriber(
             email: "a@example.com", name: "A", preferences: Preferences(languages: languages, locations: languages.reversed()))
-        _ = try database.importSubscribers([subscriber], now: Date())
-        let stored = try #require(try database.subscriber(email: "a@example.com"))
+        _ = try await database.importSubscribers([subscriber], now: Date())
+        let stored = try #require(try await database.subscriber(email: "a@example.com"))
         #expect(stored.preferences.languages == languages)
         #expect(stored.preferences.locations == languages.reversed())
     }

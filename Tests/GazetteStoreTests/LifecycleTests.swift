@@ -10,82 +10,82 @@ struct LifecycleTests {
 
     /// Named migrations run in order and are never renamed: a database migrated by an earlier binary
     /// must find each of them under the same name.
-    @Test func migrationsAreRegisteredInOrderUnderTheirAgreedNames() throws {
+    @Test func migrationsAreRegisteredInOrderUnderTheirAgreedNames() async throws {
         let database = try AppDatabase.inMemory()
-        let names = try database.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        let names = try await database.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(names == [
             "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
             "v4: subscriber lifecycle", "v5: bounces and complaints",
         ])
     }
 
-    @Test func signupMakesOnePendingRowAndOneConfirmationPerTenMinutes() throws {
+    @Test func signupMakesOnePendingRowAndOneConfirmationPerTenMinutes() async throws {
         let database = try AppDatabase.inMemory()
         let person = Subscriber(email: "New@Example.com", name: "New")
-        guard case .confirmationDue(let pending) = try database.requestSignup(person, now: now) else {
+        guard case .confirmationDue(let pending) = try await database.requestSignup(person, now: now) else {
             Issue.record("first signup owes a confirmation"); return
         }
         #expect(pending.status == .pending && pending.id != nil)
         // 10,000 signups for one address within the window: no further mail.
         for second in 1...10_000 {
-            let outcome = try database.requestSignup(
+            let outcome = try await database.requestSignup(
                 Subscriber(email: "new@example.COM", name: "New"), now: now.addingTimeInterval(Double(second) / 20))
             if outcome != .throttled { Issue.record("signup \(second) got \(outcome)"); return }
         }
-        #expect(try database.subscribers().count == 1)
-        guard case .confirmationDue = try database.requestSignup(person, now: now.addingTimeInterval(601)) else {
+        #expect(try await database.subscribers().count == 1)
+        guard case .confirmationDue = try await database.requestSignup(person, now: now.addingTimeInterval(601)) else {
             Issue.record("after 10 minutes a new confirmation may go out"); return
         }
     }
 
-    @Test func activeAndSuppressedAddressesGetNoConfirmation() throws {
+    @Test func activeAndSuppressedAddressesGetNoConfirmation() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers([Subscriber(email: "on@example.com", name: "On")], now: now)
-        try database.suppress(email: "Bounced@example.com", reason: "hard bounce", now: now)
-        #expect(try database.requestSignup(Subscriber(email: "ON@example.com", name: "Mallory"), now: now) == .alreadyActive)
-        #expect(try database.subscriber(email: "on@example.com")?.name == "On")
-        #expect(try database.requestSignup(Subscriber(email: "bounced@example.com", name: "B"), now: now) == .suppressed)
-        #expect(try database.subscriber(email: "bounced@example.com") == nil)
+        _ = try await database.importSubscribers([Subscriber(email: "on@example.com", name: "On")], now: now)
+        try await database.suppress(email: "Bounced@example.com", reason: "hard bounce", now: now)
+        #expect(try await database.requestSignup(Subscriber(email: "ON@example.com", name: "Mallory"), now: now) == .alreadyActive)
+        #expect(try await database.subscriber(email: "on@example.com")?.name == "On")
+        #expect(try await database.requestSignup(Subscriber(email: "bounced@example.com", name: "B"), now: now) == .suppressed)
+        #expect(try await database.subscriber(email: "bounced@example.com") == nil)
     }
 
-    @Test func unsubscribedPersonBecomesPendingAndKeepsTheirHistory() throws {
+    @Test func unsubscribedPersonBecomesPendingAndKeepsTheirHistory() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers([Subscriber(email: "back@example.com", name: "Back")], now: now)
-        let id = try #require(try database.subscriber(email: "back@example.com")?.id)
-        try database.unsubscribe(email: "back@example.com", now: now)
-        guard case .confirmationDue(let pending) = try database.requestSignup(
+        _ = try await database.importSubscribers([Subscriber(email: "back@example.com", name: "Back")], now: now)
+        let id = try #require(try await database.subscriber(email: "back@example.com")?.id)
+        try await database.unsubscribe(email: "back@example.com", now: now)
+        guard case .confirmationDue(let pending) = try await database.requestSignup(
             Subscriber(email: "back@example.com", name: "Back again", sendHour: 7), now: now)
         else { Issue.record("an unsubscribed address may sign up again"); return }
         #expect(pending.id == id)
-        let stored = try #require(try database.subscriber(id: id))
+        let stored = try #require(try await database.subscriber(id: id))
         #expect(stored.status == .pending && stored.name == "Back again" && stored.sendHour == 7)
     }
 
-    @Test func confirmationActivatesOnceAndIsIdempotent() throws {
+    @Test func confirmationActivatesOnceAndIsIdempotent() async throws {
         let database = try AppDatabase.inMemory()
-        guard case .confirmationDue(let pending) = try database.requestSignup(Subscriber(email: "c@example.com", name: "C"), now: now)
+        guard case .confirmationDue(let pending) = try await database.requestSignup(Subscriber(email: "c@example.com", name: "C"), now: now)
         else { Issue.record("expected a confirmation"); return }
         let id = try #require(pending.id)
-        #expect(try database.confirmSubscription(subscriberID: id, now: now, signer: signer)?.status == .active)
-        #expect(try database.confirmSubscription(subscriberID: id, now: now, signer: signer)?.status == .active)
-        try database.unsubscribe(subscriberID: id, now: now)
+        #expect(try await database.confirmSubscription(subscriberID: id, now: now, signer: signer)?.status == .active)
+        #expect(try await database.confirmSubscription(subscriberID: id, now: now, signer: signer)?.status == .active)
+        try await database.unsubscribe(subscriberID: id, now: now)
         // A replayed confirmation link does not undo a later unsubscribe.
-        #expect(try database.confirmSubscription(subscriberID: id, now: now, signer: signer) == nil)
-        #expect(try database.subscriber(id: id)?.status == .unsubscribed)
-        #expect(try database.confirmSubscription(subscriberID: 999, now: now, signer: signer) == nil)
+        #expect(try await database.confirmSubscription(subscriberID: id, now: now, signer: signer) == nil)
+        #expect(try await database.subscriber(id: id)?.status == .unsubscribed)
+        #expect(try await database.confirmSubscription(subscriberID: 999, now: now, signer: signer) == nil)
     }
 
-    @Test func sendPurgeDeletesOnlyPendingRowsOlderThanThirtyDays() throws {
+    @Test func sendPurgeDeletesOnlyPendingRowsOlderThanThirtyDays() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.requestSignup(Subscriber(email: "old@example.com", name: "Old"), now: now)
-        _ = try database.requestSignup(Subscriber(email: "young@example.com", name: "Young"), now: now.addingTimeInterval(86_400))
-        _ = try database.importSubscribers([Subscriber(email: "active@example.com", name: "A")], now: now)
+        _ = try await database.requestSignup(Subscriber(email: "old@example.com", name: "Old"), now: now)
+        _ = try await database.requestSignup(Subscriber(email: "young@example.com", name: "Young"), now: now.addingTimeInterval(86_400))
+        _ = try await database.importSubscribers([Subscriber(email: "active@example.com", name: "A")], now: now)
         let later = now.addingTimeInterval(30 * 86_400 + 60)
-        #expect(try database.purgeStalePending(now: later) == 1)
-        #expect(try database.subscribers().map(\.email).sorted() == ["active@example.com", "young@example.com"])
+        #expect(try await database.purgeStalePending(now: later) == 1)
+        #expect(try await database.subscribers().map(\.email).sorted() == ["active@example.com", "young@example.com"])
     }
 
-    @Test func pausedAndPendingSubscribersReceiveNoDigests() throws {
+    @Test func pausedAndPendingSubscribersReceiveNoDigests() async throws {
         let paused = Subscriber(email: "p@example.com", name: "P", pausedUntil: now.addingTimeInterval(60))
         #expect(!paused.receivesDigests(at: now))
         #expect(paused.receivesDigests(at: now.addingTimeInterval(60)))
@@ -93,18 +93,18 @@ struct LifecycleTests {
         #expect(Subscriber(email: "r@example.com", name: "R").receivesDigests(at: now))
     }
 
-    @Test func pauseIsStoredAndImportWithoutTheColumnKeepsIt() throws {
+    @Test func pauseIsStoredAndImportWithoutTheColumnKeepsIt() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers([Subscriber(email: "p@example.com", name: "P")], now: now)
-        let id = try #require(try database.subscriber(email: "p@example.com")?.id)
+        _ = try await database.importSubscribers([Subscriber(email: "p@example.com", name: "P")], now: now)
+        let id = try #require(try await database.subscriber(email: "p@example.com")?.id)
         let until = now.addingTimeInterval(14 * 86_400)
-        try database.pause(subscriberID: id, until: until, now: now)
-        _ = try database.importSubscribers([Subscriber(email: "p@example.com", name: "P2")], now: now)
-        #expect(try database.subscriber(id: id)?.pausedUntil == until)
-        #expect(throws: StoreError.self) { try database.pause(subscriberID: 404, until: until, now: now) }
+        try await database.pause(subscriberID: id, until: until, now: now)
+        _ = try await database.importSubscribers([Subscriber(email: "p@example.com", name: "P2")], now: now)
+        #expect(try await database.subscriber(id: id)?.pausedUntil == until)
+        await #expect(throws: StoreError.self) { try await database.pause(subscriberID: 404, until: until, now: now) }
     }
 
-    @Test func csvPausedUntilAndPendingStatusAreRead() throws {
+    @Test func csvPausedUntilAndPendingStatusAreRead() async throws {
         let dir = try TemporaryDirectory()
         let header = "email,name,timezone,send_day,send_hour,languages,levels,remote_only,locations,min_salary,status,paused_until\n"
         let path = try dir.file("s.csv", header + """
@@ -120,63 +120,63 @@ struct LifecycleTests {
         #expect(rows[0].subscriber.status == .pending && rows[0].setsPausedUntil)
         #expect(rows[1].subscriber.pausedUntil == Timestamp.parse("2026-12-24T00:00:00Z"))
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers(rows, now: now)
-        #expect(try database.subscriber(email: "b@example.com")?.pausedUntil == Timestamp.parse("2026-12-24"))
+        _ = try await database.importSubscribers(rows, now: now)
+        #expect(try await database.subscriber(email: "b@example.com")?.pausedUntil == Timestamp.parse("2026-12-24"))
         // The operator's own list may confirm a pending address.
-        _ = try database.importSubscribers([Subscriber(email: "a@example.com", name: "A")], now: now)
-        #expect(try database.subscriber(email: "a@example.com")?.status == .active)
+        _ = try await database.importSubscribers([Subscriber(email: "a@example.com", name: "A")], now: now)
+        #expect(try await database.subscriber(email: "a@example.com")?.status == .active)
     }
 
-    @Test func exportHoldsTheSubscriberRowAndEveryLedgerRow() throws {
+    @Test func exportHoldsTheSubscriberRowAndEveryLedgerRow() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers([Subscriber(email: "x@example.com", name: "X")], now: now)
-        let id = try #require(try database.subscriber(email: "x@example.com")?.id)
-        try database.writer.write { db in
+        _ = try await database.importSubscribers([Subscriber(email: "x@example.com", name: "X")], now: now)
+        let id = try #require(try await database.subscriber(email: "x@example.com")?.id)
+        try await database.writer.write { db in
             try db.execute(sql: """
                 INSERT INTO delivery (edition, subscriberId, state, attempts, lastCode, lastReply, createdAt, updatedAt)
                 VALUES ('2026-W47', ?, 'failed', 1, 550, '550 5.1.1 no such user', '2026-11-16 09:00:00.000', '2026-11-16 09:00:01.000')
                 """, arguments: [id])
         }
-        let data = try #require(try database.personalData(email: "X@EXAMPLE.com"))
+        let data = try #require(try await database.personalData(email: "X@EXAMPLE.com"))
         #expect(data.subscriber?["email"] == .text("x@example.com"))
         #expect(data.subscriber?["name"] == .text("X"))
         #expect(data.deliveries.count == 1)
         #expect(data.deliveries.first?["lastReply"] == .text("550 5.1.1 no such user"))
-        #expect(try database.personalData(email: "nobody@example.com") == nil)
+        #expect(try await database.personalData(email: "nobody@example.com") == nil)
         // An address only the suppression list still names is exported too.
-        try database.suppress(email: "Bounced@example.com", reason: "hard bounce", now: now)
-        let bounced = try #require(try database.personalData(email: "bounced@example.com"))
+        try await database.suppress(email: "Bounced@example.com", reason: "hard bounce", now: now)
+        let bounced = try #require(try await database.personalData(email: "bounced@example.com"))
         #expect(bounced.subscriber == nil && bounced.suppression.first?["reason"] == .text("hard bounce"))
     }
 
-    @Test func eraseLeavesOnlyTheKeyedHashAndImportsComeBackPending() throws {
+    @Test func eraseLeavesOnlyTheKeyedHashAndImportsComeBackPending() async throws {
         let database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers([Subscriber(email: "gone@example.com", name: "Gone")], now: now)
-        let id = try #require(try database.subscriber(email: "gone@example.com")?.id)
-        try database.suppress(email: "gone@example.com", reason: "complaint", now: now)
-        try database.writer.write { db in
+        _ = try await database.importSubscribers([Subscriber(email: "gone@example.com", name: "Gone")], now: now)
+        let id = try #require(try await database.subscriber(email: "gone@example.com")?.id)
+        try await database.suppress(email: "gone@example.com", reason: "complaint", now: now)
+        try await database.writer.write { db in
             try db.execute(sql: """
                 INSERT INTO delivery (edition, subscriberId, state, createdAt, updatedAt)
                 VALUES ('2026-W47', ?, 'sent', '2026-11-16 09:00:00.000', '2026-11-16 09:00:00.000')
                 """, arguments: [id])
         }
-        #expect(try database.erase(email: "GONE@example.com", now: now, signer: signer))
-        let dump = try database.writer.read { db in
+        #expect(try await database.erase(email: "GONE@example.com", now: now, signer: signer))
+        let dump = try await database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").flatMap { table in
                 try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description)
             }.joined(separator: "\n")
         }
         #expect(!dump.lowercased().contains("gone@example.com"))
-        #expect(try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM delivery") } == 0)
-        #expect(try database.isSuppressed(email: "Gone@Example.com", signer: signer))
-        #expect(try !database.isSuppressed(email: "other@example.com", signer: signer))
-        #expect(try !database.erase(email: "gone@example.com", now: now, signer: signer))
+        #expect(try await database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM delivery") } == 0)
+        #expect(try await database.isSuppressed(email: "Gone@Example.com", signer: signer))
+        #expect(try await !database.isSuppressed(email: "other@example.com", signer: signer))
+        #expect(try await !database.erase(email: "gone@example.com", now: now, signer: signer))
         // A later import of the operator's old list brings them back pending: never mailed before they confirm.
-        _ = try database.importSubscribers([Subscriber(email: "gone@example.com", name: "Gone")], now: now, signer: signer)
-        let back = try #require(try database.subscriber(email: "gone@example.com"))
+        _ = try await database.importSubscribers([Subscriber(email: "gone@example.com", name: "Gone")], now: now, signer: signer)
+        let back = try #require(try await database.subscriber(email: "gone@example.com"))
         #expect(back.status == .pending)
         // Confirming a new signup is new consent and lifts the hash.
-        #expect(try database.confirmSubscription(subscriberID: back.id!, now: now, signer: signer)?.status == .active)
-        #expect(try !database.isSuppressed(email: "gone@example.com", signer: signer))
+        #expect(try await database.confirmSubscription(subscriberID: back.id!, now: now, signer: signer)?.status == .active)
+        #expect(try await !database.isSuppressed(email: "gone@example.com", signer: signer))
     }
 }

@@ -11,32 +11,32 @@ import Testing
 struct PreferencesLifecycleTests {
     @Test(arguments: [1, 2, 4])
     func pauseForWeeksThenResume(weeks: Int) async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             let (shown, page) = try await client.page("/preferences/\(token)")
             #expect(shown == .ok && page.contains("id=\"pause-\(weeks)\""))
             let (status, paused) = try await client.form("/preferences/\(token)/pause", "weeks=\(weeks)")
             #expect(status == .ok && paused.contains("id=\"paused\"") && paused.contains("id=\"resume\""))
-            #expect(try s.database.subscriber(email: "alice@example.com")?.pausedUntil
+            #expect(try await s.database.subscriber(email: "alice@example.com")?.pausedUntil
                 == s.clock.now.addingTimeInterval(TimeInterval(weeks * 7 * 86_400)))
             _ = try await client.form("/preferences/\(token)/pause", "weeks=0")
-            #expect(try s.database.subscriber(email: "alice@example.com")?.pausedUntil == nil)
+            #expect(try await s.database.subscriber(email: "alice@example.com")?.pausedUntil == nil)
         }
     }
 
     @Test(arguments: ["weeks=3", "weeks=-1", "weeks=abc", "", "weeks=100000000000000000000"])
     func otherPausesAreRefused(body: String) async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let (status, _) = try await client.form("/preferences/\(s.fixture.token(.preferences))/pause", body)
             #expect(status == .badRequest)
         }
-        #expect(try s.database.subscriber(email: "alice@example.com")?.pausedUntil == nil)
+        #expect(try await s.database.subscriber(email: "alice@example.com")?.pausedUntil == nil)
     }
 
     @Test func downloadGivesTheExportAsAnAttachment() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(s.fixture.token(.preferences))/data", method: .get) { response in
                 #expect(response.status == .ok)
@@ -51,18 +51,18 @@ struct PreferencesLifecycleTests {
     }
 
     @Test func eraseAsksFirstThenDeletesAndTheLinkStopsWorking() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             let (asked, page) = try await client.page("/preferences/\(token)/erase")
             #expect(asked == .ok && page.contains("id=\"erase\"") && page.contains("method=\"post\""))
-            #expect(try s.database.subscriber(email: "alice@example.com") != nil)
+            #expect(try await s.database.subscriber(email: "alice@example.com") != nil)
             let (status, done) = try await client.form("/preferences/\(token)/erase", "", headers: [HTTPFields.Element.Name("Sec-Fetch-Site")!: "same-origin"])
             #expect(status == .ok && done.contains("id=\"erased\""))
             #expect(try await client.page("/preferences/\(token)").0 == .forbidden)
         }
-        #expect(try s.database.subscriber(email: "alice@example.com") == nil)
-        #expect(try s.database.isSuppressed(email: "alice@example.com", signer: s.fixture.signer))
+        #expect(try await s.database.subscriber(email: "alice@example.com") == nil)
+        #expect(try await s.database.isSuppressed(email: "alice@example.com", signer: s.fixture.signer))
     }
 
     /// A page on another site that posts to the forms (CSRF) is refused by the browser's own headers.
@@ -71,7 +71,7 @@ struct PreferencesLifecycleTests {
         [("Origin", "null")], [("Origin", "https://news.example.com.evil.example")],
     ])
     func crossSitePostsAreRefused(headers: [(String, String)]) async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let token = s.fixture.token(.preferences)
         let fields: HTTPFields = {
             var fields = HTTPFields()
@@ -84,12 +84,12 @@ struct PreferencesLifecycleTests {
                 #expect(status == .forbidden && page.contains("Request refused"), "\(path)")
             }
         }
-        let alice = try #require(try s.database.subscriber(email: "alice@example.com"))
+        let alice = try #require(try await s.database.subscriber(email: "alice@example.com"))
         #expect(alice.pausedUntil == nil && alice.sendHour == 8)
     }
 
     @Test func sameOriginPostsAreAccepted() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             let variants: [HTTPFields] = [
@@ -105,7 +105,7 @@ struct PreferencesLifecycleTests {
 
 struct ViewInBrowserTests {
     @Test func viewLinkShowsTheDigestOfItsEditionAndRefusesOthers() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let alice = s.fixture.alice
         let edition = try #require(Edition("2026-W48"))
         let links = SubscriberLinks(
@@ -118,7 +118,7 @@ struct ViewInBrowserTests {
             #expect(status == .ok && page.contains("<h1>Senior Go Engineer</h1>"))
             let otherWeek = path.replacingOccurrences(of: "2026-W48", with: "2026-W49")
             #expect(try await client.page(otherWeek).0 == .forbidden)
-            let bob = try #require(try s.database.subscriber(email: "bob@example.com"))
+            let bob = try #require(try await s.database.subscriber(email: "bob@example.com"))
             let foreign = path.replacingOccurrences(of: "/view/\(alice.id!).", with: "/view/\(bob.id!).")
             #expect(try await client.page(foreign).0 == .forbidden)
             #expect(try await client.page("/view/\(s.fixture.token(.preferences))").0 == .forbidden)

@@ -36,7 +36,7 @@ struct SignupFixture {
     let clock = TestClock()
     var database: AppDatabase { fixture.database }
 
-    init() throws { fixture = try WebFixture() }
+    init() async throws { fixture = try await WebFixture() }
 
     func app() -> some ApplicationProtocol {
         var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
@@ -70,7 +70,7 @@ struct SignupTests {
         + "&remote_only=on&locations=Berlin&min_salary=120000&timezone=America%2FNew_York&send_day=tue&send_hour=7"
 
     @Test func formListsTimeZonesAndTheCsvFields() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let (status, page) = try await client.page("/subscribe")
             #expect(status == .ok)
@@ -84,11 +84,11 @@ struct SignupTests {
     }
 
     @Test func signupStoresPendingAndMailsOneConfirmationThenConfirmActivates() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let (status, page) = try await client.form("/subscribe", Self.valid)
             #expect(status == .ok && page.contains("id=\"check-inbox\""))
-            let pending = try #require(try s.database.subscriber(email: "new@example.com"))
+            let pending = try #require(try await s.database.subscriber(email: "new@example.com"))
             #expect(pending.status == .pending && pending.name == "Nia Núñez")
             #expect(pending.preferences.languages == ["Go", "Rust"])
             #expect(Set(pending.preferences.levels) == [.senior, .lead, .mid])
@@ -102,26 +102,26 @@ struct SignupTests {
             let path = SignupFixture.path(mail.confirmURL)
             let (shown, button) = try await client.page(path)
             #expect(shown == .ok && button.contains("id=\"confirm\"") && button.contains("method=\"post\""))
-            #expect(try s.database.subscriber(email: "new@example.com")?.status == .pending)
+            #expect(try await s.database.subscriber(email: "new@example.com")?.status == .pending)
             // POST activates, and a replay is harmless.
             for _ in 0..<2 {
                 let (confirmed, done) = try await client.form(path, "")
                 #expect(confirmed == .ok && done.contains("id=\"confirmed\""))
             }
-            #expect(try s.database.subscriber(email: "new@example.com")?.status == .active)
+            #expect(try await s.database.subscriber(email: "new@example.com")?.status == .active)
         }
     }
 
     @Test(arguments: ["new", "pending", "active", "unsubscribed", "suppressed"])
     func everyAddressGetsTheSamePage(state: String) async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let email = "\(state)@example.com"
         switch state {
-        case "pending": _ = try s.database.requestSignup(Subscriber(email: email, name: ""), now: s.clock.now.addingTimeInterval(-3600))
-        case "active": _ = try s.database.importSubscribers([Subscriber(email: email, name: "")], now: s.clock.now)
+        case "pending": _ = try await s.database.requestSignup(Subscriber(email: email, name: ""), now: s.clock.now.addingTimeInterval(-3600))
+        case "active": _ = try await s.database.importSubscribers([Subscriber(email: email, name: "")], now: s.clock.now)
         case "unsubscribed":
-            _ = try s.database.importSubscribers([Subscriber(email: email, name: "", status: .unsubscribed)], now: s.clock.now)
-        case "suppressed": try s.database.suppress(email: email, reason: "hard bounce", now: s.clock.now)
+            _ = try await s.database.importSubscribers([Subscriber(email: email, name: "", status: .unsubscribed)], now: s.clock.now)
+        case "suppressed": try await s.database.suppress(email: email, reason: "hard bounce", now: s.clock.now)
         default: break
         }
         try await s.app().test(.router) { client in
@@ -135,7 +135,7 @@ struct SignupTests {
     }
 
     @Test func tenThousandSignupsForOneAddressSendOneMail() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for batch in 0..<10 {
@@ -153,7 +153,7 @@ struct SignupTests {
             }
         }
         #expect(s.mailer.all.count == 1)
-        #expect(try s.database.subscribers().filter { $0.email.lowercased() == "flood@example.com" }.count == 1)
+        #expect(try await s.database.subscribers().filter { $0.email.lowercased() == "flood@example.com" }.count == 1)
         // Ten minutes later the person may ask again.
         s.clock.advance(601)
         try await s.app().test(.router) { client in
@@ -179,19 +179,19 @@ struct SignupTests {
         ("email=a%40example.com&min_salary=-5", "min_salary"),
     ])
     func fieldErrorsAnswer400WithTheFormAndStoreNothing(body: String, field: String) async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let (status, page) = try await client.form("/subscribe", body)
             #expect(status == .badRequest)
             #expect(page.contains("id=\"error-\(field)\""))
             #expect(page.contains("<form method=\"post\" action=\"/subscribe\">"))
         }
-        #expect(try s.database.subscribers().count == 2)  // the fixture's two
+        #expect(try await s.database.subscribers().count == 2)  // the fixture's two
         #expect(s.mailer.all.isEmpty)
     }
 
     @Test func valuesComeBackEscapedInTheForm() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let (status, page) = try await client.form("/subscribe", "email=%3Cscript%3E&name=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
             #expect(status == .badRequest)
@@ -201,17 +201,17 @@ struct SignupTests {
     }
 
     @Test func oversizedBodyIsRefused() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             let body = "email=a%40example.com&name=" + String(repeating: "x", count: 100_000)
             let (status, _) = try await client.form("/subscribe", body)
             #expect(status == .contentTooLarge)
         }
-        #expect(try s.database.subscriber(email: "a@example.com") == nil)
+        #expect(try await s.database.subscriber(email: "a@example.com") == nil)
     }
 
     @Test func expiredTamperedAndForeignConfirmationLinks() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             _ = try await client.form("/subscribe", "email=late%40example.com")
             _ = try await client.form("/subscribe", "email=other%40example.com")
@@ -233,12 +233,12 @@ struct SignupTests {
             #expect(status == .gone && page.contains("href=\"/subscribe\""))
             #expect(try await client.form(late, "").0 == .gone)
         }
-        #expect(try s.database.subscriber(email: "late@example.com")?.status == .pending)
-        #expect(try s.database.subscriber(email: "other@example.com")?.status == .pending)
+        #expect(try await s.database.subscriber(email: "late@example.com")?.status == .pending)
+        #expect(try await s.database.subscriber(email: "other@example.com")?.status == .pending)
     }
 
     @Test func crossSiteConfirmationPostIsRefused() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await s.app().test(.router) { client in
             _ = try await client.form("/subscribe", "email=x%40example.com")
             let path = SignupFixture.path(try #require(s.mailer.all.first).confirmURL)

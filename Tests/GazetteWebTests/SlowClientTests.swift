@@ -73,7 +73,7 @@ struct SlowClientTests {
     }
 
     @Test func slowHeadersAndIdleConnectionsAreClosed() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let port = Self.freePort()
         var settings = WebSettings(host: "127.0.0.1", port: port, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
         settings.headTimeout = .seconds(1)

@@ -62,7 +62,7 @@ struct SubscriberAPITests {
     }
 
     @Test func disabledWithoutATokenAnswers404() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         try await Self.app(s, token: nil).test(.router) { client in
             for uri in ["/api/v1/subscribers", "/api/v1/openapi.yaml", "/api/v1/subscribers/alice%40example.com"] {
                 try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(Self.token)"]) {
@@ -73,7 +73,7 @@ struct SubscriberAPITests {
     }
 
     @Test func everyResponseMatchesTheOpenAPIDocument() async throws {
-        let s = try SignupFixture()
+        let s = try await SignupFixture()
         let recorder = Recorder()
         let collection = "/api/v1/subscribers"
         let item = "/api/v1/subscribers/{email}"
@@ -146,7 +146,7 @@ struct SubscriberAPITests {
             #expect(patchEmail == 422 && Self.errorField(body) == "email")
             return document
         }
-        #expect(try s.database.subscriber(email: "a@example.com") == nil)
+        #expect(try await s.database.subscriber(email: "a@example.com") == nil)
 
         // The contract: every exchange above against the served document.
         let directory = NSTemporaryDirectory() + "gazette-openapi-\(UUID().uuidString)"

@@ -24,14 +24,14 @@ struct WebFixture {
     let signer = LinkSigner(secret: "web-secret")
     let alice: Subscriber
 
-    init() throws {
+    init() async throws {
         database = try AppDatabase.inMemory()
-        _ = try database.importSubscribers(
+        _ = try await database.importSubscribers(
             [
                 Subscriber(email: "alice@example.com", name: "Alice <b>Bold</b>", timeZone: "Europe/Berlin", sendHour: 8),
                 Subscriber(email: "bob@example.com", name: "Bob"),
             ], now: Date())
-        alice = try #require(try database.subscriber(email: "alice@example.com"))
+        alice = try #require(try await database.subscriber(email: "alice@example.com"))
     }
 
     func token(_ purpose: LinkSigner.Purpose, for subscriber: Subscriber? = nil) -> String {
@@ -48,7 +48,7 @@ struct WebFixture {
 
 struct UnsubscribeTests {
     @Test func getShowsAConfirmationButtonAndChangesNothing() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/unsubscribe/\(fixture.token(.unsubscribe))", method: .get) { response in
                 #expect(response.status == .ok)
@@ -57,11 +57,11 @@ struct UnsubscribeTests {
                 #expect(page.contains("method=\"post\""))
             }
         }
-        #expect(try fixture.database.subscriber(email: "alice@example.com")?.status == .active)
+        #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .active)
     }
 
     @Test func oneClickPostUnsubscribesAtOnceWithoutRedirectAndIsIdempotent() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         try await fixture.app().test(.router) { client in
             for _ in 0..<2 {
                 try await client.execute(
@@ -76,14 +76,14 @@ struct UnsubscribeTests {
                 }
             }
         }
-        #expect(try fixture.database.subscriber(email: "alice@example.com")?.status == .unsubscribed)
-        #expect(try fixture.database.subscriber(email: "bob@example.com")?.status == .active)
+        #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .unsubscribed)
+        #expect(try await fixture.database.subscriber(email: "bob@example.com")?.status == .active)
     }
 
     @Test(arguments: ["tampered", "foreign", "wrong purpose", "garbage"])
     func invalidTokensGet403AndChangeNothing(kind: String) async throws {
-        let fixture = try WebFixture()
-        let bob = try #require(try fixture.database.subscriber(email: "bob@example.com"))
+        let fixture = try await WebFixture()
+        let bob = try #require(try await fixture.database.subscriber(email: "bob@example.com"))
         let valid = fixture.token(.unsubscribe)
         let token: String
         switch kind {
@@ -98,13 +98,13 @@ struct UnsubscribeTests {
                 #expect(response.status == .forbidden)
             }
         }
-        #expect(try fixture.database.subscribers(status: .unsubscribed).isEmpty)
+        #expect(try await fixture.database.subscribers(status: .unsubscribed).isEmpty)
     }
 }
 
 struct PreferencesPageTests {
     @Test func savesValidChoices() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let body = "languages=Go%2C+Python&levels=senior&levels=lead&remote_only=on&locations=Berlin&min_salary=150000&timezone=Asia%2FKolkata&send_day=fri&send_hour=7"
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(fixture.token(.preferences))", method: .get) { response in
@@ -120,7 +120,7 @@ struct PreferencesPageTests {
                 #expect(String(buffer: response.body).contains("id=\"saved\""))
             }
         }
-        let saved = try #require(try fixture.database.subscriber(email: "alice@example.com"))
+        let saved = try #require(try await fixture.database.subscriber(email: "alice@example.com"))
         #expect(saved.preferences.languages == ["Go", "Python"])
         #expect(saved.preferences.levels == [.senior, .lead])
         #expect(saved.preferences.remoteOnly && saved.preferences.minSalary == 150_000)
@@ -129,7 +129,7 @@ struct PreferencesPageTests {
     }
 
     @Test func refusesInvalidChoicesWithClearMessagesAndSavesNothing() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let body = "languages=Go&timezone=Mars%2FOlympus&send_day=someday&send_hour=25&min_salary=lots&levels=wizard"
         try await fixture.app().test(.router) { client in
             try await client.execute(
@@ -143,14 +143,14 @@ struct PreferencesPageTests {
                 #expect(page.contains("Unknown time zone Mars/Olympus"))
             }
         }
-        let unchanged = try #require(try fixture.database.subscriber(email: "alice@example.com"))
+        let unchanged = try #require(try await fixture.database.subscriber(email: "alice@example.com"))
         #expect(unchanged == fixture.alice)
     }
 }
 
 struct OperatorPagesTests {
     @Test func previewFramesTheDigestInASandbox() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let id = fixture.alice.id!
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preview/2026-W48/\(id)", method: .get) { response in
@@ -179,7 +179,7 @@ struct OperatorPagesTests {
     }
 
     @Test func operatorTokenGuardsOperatorPagesButNotSubscriberPages() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let basic = "Basic " + Data("operator:s3cret".utf8).base64EncodedString()
         try await fixture.app(operatorToken: "s3cret").test(.router) { client in
             try await client.execute(uri: "/", method: .get) { #expect($0.status == .unauthorized) }
@@ -191,8 +191,8 @@ struct OperatorPagesTests {
         }
     }
 
-    @Test func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken() throws {
-        let fixture = try WebFixture()
+    @Test func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken() async throws {
+        let fixture = try await WebFixture()
         let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x")
         #expect(throws: WebError.self) {
             _ = try WebApp.application(database: fixture.database, previewer: FixedPreviewer(), settings: settings, logger: Logger(label: "t"))
@@ -202,14 +202,14 @@ struct OperatorPagesTests {
 
 struct HealthAndMetricsTests {
     @Test func metricsReportLedgerTotalsAndTheLastRun() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let edition = Edition("2026-W48")!
-        let ids = try fixture.database.subscribers().compactMap(\.id)
-        _ = try fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
-        let tickets = try fixture.database.claim(edition: edition, now: Date(), limit: 2)
-        try fixture.database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: Date())
-        try fixture.database.recordFailed(deliveryID: tickets[1].id, code: 550, reply: "no", now: Date())
-        try fixture.database.recordRun(SendRunRecord(edition: "2026-W48", startedAt: Date(timeIntervalSince1970: 1_795_000_000), seconds: 1.5, sent: 1, deferred: 0, failed: 1, skipped: 0))
+        let ids = try await fixture.database.subscribers().compactMap(\.id)
+        _ = try await fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
+        let tickets = try await fixture.database.claim(edition: edition, now: Date(), limit: 2)
+        try await fixture.database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: Date())
+        try await fixture.database.recordFailed(deliveryID: tickets[1].id, code: 550, reply: "no", now: Date())
+        try await fixture.database.recordRun(SendRunRecord(edition: "2026-W48", startedAt: Date(timeIntervalSince1970: 1_795_000_000), seconds: 1.5, sent: 1, deferred: 0, failed: 1, skipped: 0))
         try await fixture.app().test(.live) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok && String(buffer: response.body) == "ok\n")
@@ -227,16 +227,16 @@ struct HealthAndMetricsTests {
     }
 
     @Test func metricsCountBouncedAndComplainedMessagesAmongTheSentOnes() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let edition = Edition("2026-W48")!
-        let ids = try fixture.database.subscribers().compactMap(\.id)
-        _ = try fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
-        for ticket in try fixture.database.claim(edition: edition, now: Date(), limit: 2) {
-            try fixture.database.recordSent(deliveryID: ticket.id, messageID: "m\(ticket.id)", now: Date())
+        let ids = try await fixture.database.subscribers().compactMap(\.id)
+        _ = try await fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
+        for ticket in try await fixture.database.claim(edition: edition, now: Date(), limit: 2) {
+            try await fixture.database.recordSent(deliveryID: ticket.id, messageID: "m\(ticket.id)", now: Date())
         }
-        _ = try fixture.database.record(
+        _ = try await fixture.database.record(
             .hardBounce, for: DeliveryReference(edition: edition, subscriberID: ids[0]), diagnostic: "5.1.1", now: Date())
-        _ = try fixture.database.record(
+        _ = try await fixture.database.record(
             .complaint, for: DeliveryReference(edition: edition, subscriberID: ids[1]), diagnostic: "abuse", now: Date())
         try await fixture.app().test(.live) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -12,7 +12,7 @@ import Testing
 struct WebEdgeTests {
     @Test(arguments: ["", "confirm=yes", "List-Unsubscribe=Other"])
     func aPostWithoutOneClickDoesNotUnsubscribe(body: String) async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         try await fixture.app().test(.router) { client in
             try await client.execute(
                 uri: "/unsubscribe/\(fixture.token(.unsubscribe))", method: .post,
@@ -23,11 +23,11 @@ struct WebEdgeTests {
                 #expect(String(buffer: response.body).contains("name=\"List-Unsubscribe\" value=\"One-Click\""))
             }
         }
-        #expect(try fixture.database.subscriber(email: "alice@example.com")?.status == .active)
+        #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .active)
     }
 
     @Test func headAnswersLikeGetWithoutABody() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         try await fixture.app().test(.router) { client in
             for uri in ["/healthz", "/", "/unsubscribe/\(fixture.token(.unsubscribe))"] {
                 try await client.execute(uri: uri, method: .head) { response in
@@ -38,12 +38,12 @@ struct WebEdgeTests {
             try await client.execute(uri: "/no-such-page", method: .head) { #expect($0.status == .notFound) }
         }
         // HEAD never changes anything, even where POST would.
-        #expect(try fixture.database.subscriber(email: "alice@example.com")?.status == .active)
+        #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .active)
     }
 
     @Test(arguments: ["Bearer", "bearer", "BEARER", "bEaReR"])
     func theAuthSchemeIsCaseInsensitive(scheme: String) async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         let token = "an-operator-token-of-enough-length"
         try await fixture.app(operatorToken: token).test(.router) { client in
             try await client.execute(uri: "/", method: .get, headers: [.authorization: "\(scheme) \(token)"]) {
@@ -56,7 +56,7 @@ struct WebEdgeTests {
     }
 
     @Test func anOverlongSearchAnswers400() async throws {
-        let fixture = try WebFixture()
+        let fixture = try await WebFixture()
         try await fixture.app().test(.router) { client in
             let query = String(repeating: "%25a", count: 50_000)
             try await client.execute(uri: "/subscribers?q=\(query)", method: .get) { response in
@@ -70,8 +70,8 @@ struct WebEdgeTests {
     }
 
     @Test func theUnsubscribedAreToldOnTheirPreferencesPage() async throws {
-        let fixture = try WebFixture()
-        try fixture.database.unsubscribe(subscriberID: fixture.alice.id!, now: Date())
+        let fixture = try await WebFixture()
+        try await fixture.database.unsubscribe(subscriberID: fixture.alice.id!, now: Date())
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(fixture.token(.preferences))", method: .get) { response in
                 let page = String(buffer: response.body)
@@ -86,6 +86,6 @@ struct WebEdgeTests {
                 #expect(page.contains("You stay unsubscribed") && !page.contains("The next digest follows"))
             }
         }
-        #expect(try fixture.database.subscriber(email: "alice@example.com")?.status == .unsubscribed)
+        #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .unsubscribed)
     }
 }

@@ -141,9 +141,9 @@ struct Fixture: Sendable {
             guard result.issues.isEmpty else { throw SetupError.importIssues(file, result.issues) }
             return result.rows
         }
-        try database.upsertOpenings(rows("openings.csv") { FeedParser.openings(path: $0) })
-        try database.insertSalaries(rows("salaries.csv") { FeedParser.salaries(path: $0) })
-        try database.upsertCertifications(rows("certifications.csv") { FeedParser.certifications(path: $0) })
+        try await database.upsertOpenings(rows("openings.csv") { FeedParser.openings(path: $0) })
+        try await database.insertSalaries(rows("salaries.csv") { FeedParser.salaries(path: $0) })
+        try await database.upsertCertifications(rows("certifications.csv") { FeedParser.certifications(path: $0) })
 
         // The roster of Benchmarks/send-throughput.sh: seven language sets, five level sets, remote-only
         // every third reader (105 combinations).
@@ -158,10 +158,10 @@ struct Fixture: Sendable {
                     levels: list(levels[i % levels.count]).compactMap { Level(parsing: $0) },
                     remoteOnly: i % 3 == 0))
         }
-        _ = try database.importSubscribers(roster, now: Fixture.sendDate)
-        subscribers = try database.subscribers(status: .active)
+        _ = try await database.importSubscribers(roster, now: Fixture.sendDate)
+        subscribers = try await database.subscribers(status: .active)
 
-        let content = try database.editionContent(Fixture.edition)
+        let content = try await database.editionContent(Fixture.edition)
         let templates = try await DigestTemplates(directory: Fixture.repository.appendingPathComponent("Templates").path)
         let sender = SenderProfile(
             from: try Mailbox(parsing: "Backend Jobs Weekly <digest@example.com>"), baseURL: "https://news.example.com",

@@ -50,12 +50,12 @@ struct BouncesCommand: AsyncParsableCommand {
                 do { runtime = try await Runtime.start(global) } catch let error as StoreError {
                     throw BouncesCommand.busyAware(error)
                 }
-                let processor = BounceProcessor(database: runtime.database, signer: try runtime.signer(), logger: runtime.logger)
+                let processor = BounceProcessor(database: runtime.database, signer: try await runtime.signer(), logger: runtime.logger)
                 let mover = moveTo.map(ProcessedFileMover.init(directory:))
                 var summary = BounceSummary()
                 do {
                     for source in sources {
-                        try process(source, processor: processor, mover: mover, summary: &summary)
+                        try await process(source, processor: processor, mover: mover, summary: &summary)
                     }
                 } catch let error as StoreError {
                     print(summary.line)
@@ -67,16 +67,16 @@ struct BouncesCommand: AsyncParsableCommand {
 
         private func process(
             _ source: ReportPath, processor: BounceProcessor, mover: ProcessedFileMover?, summary: inout BounceSummary
-        ) throws {
+        ) async throws {
             switch source {
             case .standardInput:
-                summary.add(try processor.process(ReportSource.readStandardInput(), now: Date()))
+                summary.add(try await processor.process(ReportSource.readStandardInput(), now: Date()))
             case .message(let path):
-                summary.add(try processor.process(try ReportSource.readMessage(path), now: Date()))
+                summary.add(try await processor.process(try ReportSource.readMessage(path), now: Date()))
                 try mover?.move(path, folder: nil)
             case .mbox(let path):
-                try ReportSource.forEachMessage(inMbox: path) { message in
-                    summary.add(try processor.process(message, now: Date()))
+                try await ReportSource.forEachMessage(inMbox: path) { message in
+                    summary.add(try await processor.process(message, now: Date()))
                 }
                 try mover?.move(path, folder: nil)
             case .maildir(let path):
@@ -84,7 +84,7 @@ struct BouncesCommand: AsyncParsableCommand {
                     let file = "\(path)/\(folder)/\(name)"
                     // A file another reader took meanwhile is gone, not an error.
                     guard let message = try? ReportSource.readMessage(file) else { continue }
-                    summary.add(try processor.process(message, now: Date()))
+                    summary.add(try await processor.process(message, now: Date()))
                     try mover?.move(file, folder: folder)
                 }
             }

@@ -40,10 +40,10 @@ struct DemoCommand: AsyncParsableCommand {
             let rosterFiles = try FileManager.default.contentsOfDirectory(atPath: subscribersDirectory)
                 .filter { $0.hasSuffix(".csv") }.sorted().map { "\(subscribersDirectory)/\($0)" }
             let roster = try FeedImport.validate(rosterFiles) { FeedParser.subscribers(path: $0) }
-            try runtime.database.upsertOpenings(openings)
-            try runtime.database.insertSalaries(salaries)
-            try runtime.database.upsertCertifications(certifications)
-            _ = try runtime.database.importSubscribers(roster, now: now, signer: try runtime.signer())
+            try await runtime.database.upsertOpenings(openings)
+            try await runtime.database.insertSalaries(salaries)
+            try await runtime.database.upsertCertifications(certifications)
+            _ = try await runtime.database.importSubscribers(roster, now: now, signer: try await runtime.signer())
             print("demo data: \(openings.count) openings, \(salaries.count) salary observations, "
                 + "\(certifications.count) certifications, \(roster.count) subscribers (dates moved \(shiftDays) days)")
             print("database: \(runtime.settings.database)")

@@ -23,7 +23,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.openings(path: $0) }
                 let runtime = try configured.open()
-                let count = try runtime.database.upsertOpenings(rows)
+                let count = try await runtime.database.upsertOpenings(rows)
                 print("imported \(count) opening\(count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")")
             }
         }
@@ -41,7 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.salaries(path: $0) }
                 let runtime = try configured.open()
-                let added = try runtime.database.insertSalaries(rows)
+                let added = try await runtime.database.insertSalaries(rows)
                 print("imported \(rows.count) salary observation\(rows.count == 1 ? "" : "s") (\(added) new)")
             }
         }
@@ -59,7 +59,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.certifications(path: $0) }
                 let runtime = try configured.open()
-                let count = try runtime.database.upsertCertifications(rows)
+                let count = try await runtime.database.upsertCertifications(rows)
                 print("imported \(count) certification\(count == 1 ? "" : "s")")
             }
         }

@@ -15,7 +15,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let runtime = try await Runtime.start(global)
-            let applied = try runtime.database.appliedMigrations()
+            let applied = try await runtime.database.appliedMigrations()
             print("database \(runtime.settings.database): \(applied.count) migrations applied, latest \(applied.last.map { "\"\($0)\"" } ?? "none")")
         }
     }

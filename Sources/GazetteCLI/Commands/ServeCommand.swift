@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await reporting {
             let runtime = try await Runtime.start(global)
             var settings = WebSettings(
-                host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
+                host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try await runtime.signer(),
                 listName: runtime.settings.from.name ?? "Gazette")
             settings.baseURL = runtime.settings.baseURL
             settings.apiToken = runtime.settings.apiToken
@@ -57,11 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Previews built by the same `MessageFactory` as `send`, so the web shows exactly what is mailed.
 struct FactoryPreviewer: DigestPreviewer {
-    let database: AppDatabase
+    let database: any Store
     let factory: MessageFactory
 
     func preview(subscriber: Subscriber, edition: Edition) async throws -> DigestPreview {
-        let prepared = try factory.prepare(content: try database.editionContent(edition), subscriber: subscriber, date: Date())
+        let prepared = try factory.prepare(content: try await database.editionContent(edition), subscriber: subscriber, date: Date())
         return DigestPreview(
             subject: prepared.rendered.subject, text: prepared.rendered.text, html: prepared.rendered.html,
             eml: prepared.bytes, fileName: "\(prepared.key).eml")

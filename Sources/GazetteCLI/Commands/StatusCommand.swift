@@ -16,15 +16,15 @@ struct StatusCommand: AsyncParsableCommand {
         try await reporting {
             let runtime = try await Runtime.start(global, database: .mustExist)
             let edition = try week.edition(at: Date())
-            let counts = try runtime.database.deliveryCounts(edition: edition)
-            let active = try runtime.database.subscribers(status: .active).count
+            let counts = try await runtime.database.deliveryCounts(edition: edition)
+            let active = try await runtime.database.subscribers(status: .active).count
             print("edition \(edition) (\(edition.start.formatted(.iso8601)) to \(edition.end.formatted(.iso8601)); "
                 + "closes \(Timestamp.format(runtime.schedule().closing(of: edition))))")
             print("active subscribers: \(active)")
             print(DeliveryState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
-            let softBounces = try runtime.database.softBounceCount(edition: edition)
+            let softBounces = try await runtime.database.softBounceCount(edition: edition)
             if softBounces > 0 { print("soft bounces: \(softBounces)") }
-            for (email, row) in try runtime.database.problemDeliveries(edition: edition) {
+            for (email, row) in try await runtime.database.problemDeliveries(edition: edition) {
                 var line = "  \(row.state.rawValue) \(email) after \(row.attempts) attempt\(row.attempts == 1 ? "" : "s")"
                 // Server replies start with their code ("451 4.7.1 …"): print the code once.
                 if let code = row.lastCode, !(row.lastReply ?? "").hasPrefix("\(code)") { line += ", \(code)" }

@@ -26,7 +26,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 let rows = try FeedImport.validate(files) { FeedParser.subscribers(path: $0) }
                 let runtime = try configured.open()
                 // The signer recognises erased people by their keyed hash: they come back pending.
-                let summary = try runtime.database.importSubscribers(rows, now: Date(), signer: try runtime.signer())
+                let summary = try await runtime.database.importSubscribers(rows, now: Date(), signer: try await runtime.signer())
                 var line = "imported \(rows.count) subscriber\(rows.count == 1 ? "" : "s"): \(summary.added) added, \(summary.updated) updated"
                 if summary.keptUnsubscribed > 0 { line += ", \(summary.keptUnsubscribed) kept unsubscribed" }
                 print(line)
@@ -49,7 +49,7 @@ struct SubscribersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let runtime = try await Runtime.start(global, database: .mustExist)
-                let subscribers = try runtime.database.subscribers(status: status.flatMap(SubscriberStatus.init(rawValue:)))
+                let subscribers = try await runtime.database.subscribers(status: status.flatMap(SubscriberStatus.init(rawValue:)))
                 let csv = try CSVWriter(stream: .toMemory())
                 try csv.write(row: FeedParser.subscriberColumns + FeedParser.optionalSubscriberColumns)
                 for s in subscribers {
@@ -79,7 +79,7 @@ struct SubscribersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let runtime = try await Runtime.start(global, database: .mustExist)
-                let changed = try runtime.database.unsubscribe(email: email, now: Date())
+                let changed = try await runtime.database.unsubscribe(email: email, now: Date())
                 print(changed ? "unsubscribed \(email)" : "\(email) was already unsubscribed")
             }
         }
@@ -94,7 +94,7 @@ struct SubscribersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let runtime = try await Runtime.start(global, database: .mustExist)
-                guard let data = try runtime.database.personalData(email: email) else {
+                guard let data = try await runtime.database.personalData(email: email) else {
                     throw StoreError.unknownSubscriber(email)
                 }
                 FileHandle.standardOutput.write(try data.json())
@@ -112,7 +112,7 @@ struct SubscribersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let runtime = try await Runtime.start(global, database: .mustExist)
-                guard try runtime.database.erase(email: email, now: Date(), signer: try runtime.signer()) else {
+                guard try await runtime.database.erase(email: email, now: Date(), signer: try await runtime.signer()) else {
                     throw StoreError.unknownSubscriber(email)
                 }
                 print("erased \(email); only a keyed hash stays on the suppression list")

@@ -14,7 +14,7 @@ import Glibc
 /// The composition root: settings, logging, the database and the delivery pieces, wired once per command.
 struct Runtime {
     let settings: Settings
-    let database: AppDatabase
+    let database: any Store
     let logger: Logger
 
     /// What a command does with a database file that does not exist yet.
@@ -55,8 +55,9 @@ struct Runtime {
     func schedule() -> SendSchedule { SendSchedule(grace: TimeInterval(settings.graceHours) * 3600) }
 
     /// The link-signing key: `GAZETTE_SECRET`, or one generated once and kept in the database.
-    func signer() throws -> LinkSigner {
-        LinkSigner(secret: try settings.secret ?? database.installationSecret())
+    func signer() async throws -> LinkSigner {
+        if let secret = settings.secret { return LinkSigner(secret: secret) }
+        return LinkSigner(secret: try await database.installationSecret())
     }
 
     func templatesDirectory() -> String {
@@ -66,7 +67,7 @@ struct Runtime {
     func messageFactory() async throws -> MessageFactory {
         let templates = try await DigestTemplates(directory: templatesDirectory())
         let sender = SenderProfile(
-            from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try signer(),
+            from: settings.from, baseURL: settings.baseURL, postalAddress: settings.postalAddress, signer: try await signer(),
             bounceAddress: settings.bounceAddress)
         return MessageFactory(templates: templates, sender: sender, dkim: try dkimSigner())
     }
@@ -94,12 +95,12 @@ struct Runtime {
     /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).
     /// - Parameter recipient: a test copy's address instead of the subscriber's.
     func prepareMessage(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> PreparedMessage {
-        guard let subscriber = try database.subscriber(email: email) else { throw DeliveryError.unknownSubscriber(email) }
+        guard let subscriber = try await database.subscriber(email: email) else { throw DeliveryError.unknownSubscriber(email) }
         if subscriber.status != .active {
             logger.warning("\(subscriber.email) is \(subscriber.status.rawValue): no digest is sent to this address; this copy is for you only")
         }
         return try await messageFactory().prepare(
-            content: try database.editionContent(edition), subscriber: subscriber, date: date, recipient: recipient)
+            content: try await database.editionContent(edition), subscriber: subscriber, date: date, recipient: recipient)
     }
 
     /// SMTP when `GAZETTE_SMTP_URL` is set, the outbox directory otherwise.

@@ -17,11 +17,11 @@ public enum BounceOutcome: String, Sendable, CaseIterable {
 /// `Final-Recipient` least of all — is trusted to pick a subscriber: a report about someone else's
 /// message must never suppress one of ours.
 public struct BounceProcessor: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let signer: LinkSigner
     let logger: Logger
 
-    public init(database: AppDatabase, signer: LinkSigner, logger: Logger) {
+    public init(database: any Store, signer: LinkSigner, logger: Logger) {
         self.database = database
         self.signer = signer
         self.logger = logger
@@ -29,7 +29,7 @@ public struct BounceProcessor: Sendable {
 
     /// Parses and records one message.
     /// - Throws: `StoreError` when the database cannot be written (busy: try the message again later).
-    public func process(_ message: IncomingMessage, now: Date) throws -> BounceOutcome {
+    public func process(_ message: IncomingMessage, now: Date) async throws -> BounceOutcome {
         let report = BounceParser.parse(message.bytes)
         var metadata: Logger.Metadata = ["report.origin": "\(message.origin)", "report.kind": "\(report.kind.rawValue)"]
         let action: ReturnedReport
@@ -41,13 +41,13 @@ public struct BounceProcessor: Sendable {
         case .soft: action = .softBounce
         case .complaint: action = .complaint
         }
-        guard let delivery = try match(report) else {
+        guard let delivery = try await match(report) else {
             logger.info("report matches no delivery: unmatched", metadata: metadata)
             return .unmatched
         }
         metadata["edition"] = "\(delivery.edition)"
         metadata["subscriber.id"] = "\(delivery.subscriberID)"
-        switch try database.record(action, for: delivery, diagnostic: report.diagnostic, now: now) {
+        switch try await database.record(action, for: delivery, diagnostic: report.diagnostic, now: now) {
         case .noDelivery:
             logger.info("report names no accepted message: unmatched", metadata: metadata)
             return .unmatched
@@ -65,16 +65,16 @@ public struct BounceProcessor: Sendable {
     }
 
     /// The delivery a report is about, or nil.
-    func match(_ report: BounceReport) throws -> DeliveryReference? {
+    func match(_ report: BounceReport) async throws -> DeliveryReference? {
         for address in report.addresses {
             guard let claim = BounceAddress.claim(in: address),
-                  let subscriber = try database.subscriber(id: claim.subscriberID),
+                  let subscriber = try await database.subscriber(id: claim.subscriberID),
                   BounceAddress.verify(claim, email: subscriber.email, signer: signer)
             else { continue }
             return DeliveryReference(edition: claim.edition, subscriberID: claim.subscriberID)
         }
         if let messageID = report.messageID {
-            return try database.delivery(messageID: messageID)
+            return try await database.delivery(messageID: messageID)
         }
         return nil
     }

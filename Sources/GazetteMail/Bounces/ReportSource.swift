@@ -102,8 +102,8 @@ public enum ReportSource {
     /// Calls `body` for each message of an mbox: a message starts at a `From ` line at the start of the
     /// file or after an empty line (mboxrd quotes `From ` inside bodies as `>From `).
     public static func forEachMessage(
-        inMbox path: String, limit: Int = BounceParser.scanLimit, _ body: (IncomingMessage) throws -> Void
-    ) throws {
+        inMbox path: String, limit: Int = BounceParser.scanLimit, _ body: (IncomingMessage) async throws -> Void
+    ) async throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ReportPathError(path: path, problem: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -117,7 +117,7 @@ public enum ReportSource {
             if previousWasEmpty && line.bytes.starts(with: fromLine) && line.isStartOfLine {
                 if let message = current {
                     count += 1
-                    try body(IncomingMessage(bytes: message, origin: "\(path)#\(count)"))
+                    try await body(IncomingMessage(bytes: message, origin: "\(path)#\(count)"))
                 }
                 current = []
                 previousWasEmpty = false
@@ -132,7 +132,7 @@ public enum ReportSource {
         }
         if let message = current {
             count += 1
-            try body(IncomingMessage(bytes: message, origin: "\(path)#\(count)"))
+            try await body(IncomingMessage(bytes: message, origin: "\(path)#\(count)"))
         }
     }
 }

@@ -33,13 +33,10 @@ public struct DeliveryReference: Sendable, Hashable {
     }
 }
 
-extension AppDatabase {
-    /// Soft bounces in this many consecutive editions suppress an address.
-    public static let softBouncesBeforeSuppression = 3
-
+extension SQLiteStore {
     /// The delivery whose message carried this Message-ID (the ledger keeps each one it sent).
-    public func delivery(messageID: String) throws -> DeliveryReference? {
-        try read { db in
+    public func delivery(messageID: String) async throws -> DeliveryReference? {
+        try await read { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT edition, subscriberId FROM delivery WHERE messageId = ? LIMIT 1", arguments: [messageID])
             else { return nil }
@@ -57,8 +54,8 @@ extension AppDatabase {
     /// - Parameter diagnostic: one sanitised line from the report, kept on the row and in the suppression reason.
     public func record(
         _ report: ReturnedReport, for delivery: DeliveryReference, diagnostic: String, now: Date
-    ) throws -> ReportEffect {
-        try write { db in
+    ) async throws -> ReportEffect {
+        try await write { db in
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -113,10 +110,10 @@ extension AppDatabase {
                     arguments: [
                         delivery.subscriberID, delivery.edition.description, DeliveryState.sent.rawValue,
                         DeliveryState.bounced.rawValue, DeliveryState.complained.rawValue,
-                        AppDatabase.softBouncesBeforeSuppression,
+                        StorePolicy.softBouncesBeforeSuppression,
                     ])
-                if recent.count == AppDatabase.softBouncesBeforeSuppression, recent.allSatisfy({ !($0["softBounceAt"] as DatabaseValue).isNull }) {
-                    try suppress("soft bounces in \(AppDatabase.softBouncesBeforeSuppression) editions in a row; last (\(delivery.edition)): \(diagnostic)")
+                if recent.count == StorePolicy.softBouncesBeforeSuppression, recent.allSatisfy({ !($0["softBounceAt"] as DatabaseValue).isNull }) {
+                    try suppress("soft bounces in \(StorePolicy.softBouncesBeforeSuppression) editions in a row; last (\(delivery.edition)): \(diagnostic)")
                 }
             case .complaint:
                 if state != .complained {
@@ -138,8 +135,8 @@ extension AppDatabase {
     }
 
     /// Rows with a soft bounce recorded, for `status`.
-    public func softBounceCount(edition: Edition) throws -> Int {
-        try read { db in
+    public func softBounceCount(edition: Edition) async throws -> Int {
+        try await read { db in
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM delivery WHERE edition = ? AND softBounceAt IS NOT NULL",
                 arguments: [edition.description]) ?? 0

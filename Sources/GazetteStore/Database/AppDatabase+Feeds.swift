@@ -2,11 +2,11 @@ public import Foundation
 public import GazetteCore
 import GRDB
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Stores openings, replacing any with the same (source, id). One transaction: all or nothing.
     @discardableResult
-    public func upsertOpenings(_ openings: [Opening]) throws -> Int {
-        try write { db in
+    public func upsertOpenings(_ openings: [Opening]) async throws -> Int {
+        try await write { db in
             // One prepared statement for the whole file: GRDB's record `upsert` builds its SQL and encodes
             // the record through `Encodable` for every row, which made a 100,000-row feed take 14 s.
             let statement = try db.cachedStatement(sql: """
@@ -34,8 +34,8 @@ extension AppDatabase {
     /// Stores salary observations; a row identical to a stored one is the same observation and is skipped.
     /// - Returns: how many were new.
     @discardableResult
-    public func insertSalaries(_ observations: [SalaryObservation]) throws -> Int {
-        try write { db in
+    public func insertSalaries(_ observations: [SalaryObservation]) async throws -> Int {
+        try await write { db in
             var inserted = 0
             for observation in observations {
                 try SalaryObservationRecord(observation).insert(db, onConflict: .ignore)
@@ -47,16 +47,16 @@ extension AppDatabase {
 
     /// Stores certifications, replacing any with the same id.
     @discardableResult
-    public func upsertCertifications(_ certifications: [Certification]) throws -> Int {
-        try write { db in
+    public func upsertCertifications(_ certifications: [Certification]) async throws -> Int {
+        try await write { db in
             for certification in certifications { try CertificationRecord(certification).upsert(db) }
             return certifications.count
         }
     }
 
     /// Openings open at `moment`: posted before it and not closed by then.
-    public func openingsOpen(at moment: Date) throws -> [Opening] {
-        try read { db in
+    public func openingsOpen(at moment: Date) async throws -> [Opening] {
+        try await read { db in
             try OpeningRecord
                 .filter(OpeningRecord.Columns.postedAt < moment)
                 .filter(OpeningRecord.Columns.closedAt == nil || OpeningRecord.Columns.closedAt > moment)
@@ -66,10 +66,10 @@ extension AppDatabase {
     }
 
     /// Salary observations made on the days `from` up to and excluding `until`.
-    public func salaryObservations(from: CivilDate, until: CivilDate) throws -> [SalaryObservation] {
+    public func salaryObservations(from: CivilDate, until: CivilDate) async throws -> [SalaryObservation] {
         let low = Timestamp.formatDay(from)
         let high = Timestamp.formatDay(until)
-        return try read { db in
+        return try await read { db in
             try SalaryObservationRecord
                 .filter(SalaryObservationRecord.Columns.observedOn >= low && SalaryObservationRecord.Columns.observedOn < high)
                 .fetchAll(db)
@@ -77,23 +77,13 @@ extension AppDatabase {
         }
     }
 
-    public func certifications() throws -> [Certification] {
-        try read { db in try CertificationRecord.fetchAll(db).map(\.certification) }
-    }
-
-    /// Everything edition `edition` shows that is the same for every reader, from one consistent read.
-    public func editionContent(_ edition: Edition, rules: EditionContent.Rules = .init()) throws -> EditionContent {
-        let twoWeeksBack = edition.advanced(by: -2)
-        let openings = try openingsOpen(at: edition.start)
-        let salaries = try salaryObservations(
-            from: CivilDate(daysSinceEpoch: twoWeeksBack.startDay), until: CivilDate(daysSinceEpoch: edition.startDay))
-        return EditionContent(
-            edition: edition, openings: openings, salaries: salaries, catalogue: try certifications(), rules: rules)
+    public func certifications() async throws -> [Certification] {
+        try await read { db in try CertificationRecord.fetchAll(db).map(\.certification) }
     }
 
     /// Counts per table, for summaries.
-    public func counts() throws -> [String: Int] {
-        try read { db in
+    public func counts() async throws -> [String: Int] {
+        try await read { db in
             var result: [String: Int] = [:]
             for table in ["opening", "salaryObservation", "certification", "subscriber"] {
                 result[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0

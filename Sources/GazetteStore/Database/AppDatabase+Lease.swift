@@ -19,7 +19,7 @@ public struct LeaseClaim: Sendable {
 }
 import GazetteCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Takes the named lease for `holder` until `now + duration`, unless another holder's lease is still valid.
     ///
     /// Leases expire so that a run killed with SIGKILL does not block the next one forever; a live run
@@ -29,9 +29,9 @@ extension AppDatabase {
     ///   in which case its lease is taken over before it expires.
     public func acquireLease(
         name: String, holder: String, now: Date, duration: TimeInterval,
-        isAbandoned: @Sendable (String) -> Bool = { _ in false }
-    ) throws {
-        try write { db in
+        isAbandoned: @escaping @Sendable (String) -> Bool
+    ) async throws {
+        try await write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT holder, expiresAt FROM runLease WHERE name = ?", arguments: [name]) {
                 let owner: String = row["holder"]
                 let expiresAt: Date = row["expiresAt"]
@@ -52,8 +52,8 @@ extension AppDatabase {
     /// expired one: a run that lost its lease must stop, not win it back while another run works.
     ///
     /// - Throws: `StoreError.leaseLost` when the lease is no longer `holder`'s.
-    public func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) throws {
-        try write { db in try Self.renewLease(db, name: name, holder: holder, now: now, duration: duration) }
+    public func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) async throws {
+        try await write { db in try Self.renewLease(db, name: name, holder: holder, now: now, duration: duration) }
     }
 
     static func renewLease(_ db: Database, name: String, holder: String, now: Date, duration: TimeInterval) throws {
@@ -64,9 +64,18 @@ extension AppDatabase {
             arguments: [now.addingTimeInterval(duration), name, holder])
     }
 
+    public func renewLeaseBlocking(name: String, holder: String, now: Date, duration: TimeInterval) throws {
+        // GRDB's synchronous write runs on this thread (waiting for SQLite's writer), not on Swift's pool.
+        do {
+            try writer.write { db in try Self.renewLease(db, name: name, holder: holder, now: now, duration: duration) }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.wrap(error)
+        }
+    }
+
     /// Gives the lease up, if `holder` still has it.
-    public func releaseLease(name: String, holder: String) throws {
-        try write { db in
+    public func releaseLease(name: String, holder: String) async throws {
+        try await write { db in
             try db.execute(sql: "DELETE FROM runLease WHERE name = ? AND holder = ?", arguments: [name, holder])
         }
     }

@@ -15,12 +15,7 @@ public enum SignupOutcome: Sendable, Equatable {
     case suppressed
 }
 
-extension AppDatabase {
-    /// At most one confirmation e-mail per address in this interval, however many signups arrive.
-    public static let confirmationInterval: TimeInterval = 10 * 60
-    /// Unconfirmed signups older than this are deleted by `send`.
-    public static let pendingLifetime: TimeInterval = 30 * 86_400
-
+extension SQLiteStore {
     /// Records a signup from the form or the API, in one transaction, so that concurrent signups for one
     /// address claim the 10-minute confirmation slot exactly once.
     ///
@@ -29,9 +24,9 @@ extension AppDatabase {
     ///
     /// An erased person (keyed hash suppressed) who signs up again is treated as new: they become pending and
     /// are mailed only the confirmation they asked for; `confirmSubscription` lifts the hash.
-    public func requestSignup(_ subscriber: Subscriber, now: Date) throws -> SignupOutcome {
+    public func requestSignup(_ subscriber: Subscriber, now: Date) async throws -> SignupOutcome {
         let key = subscriber.email.lowercased()
-        return try write { db in
+        return try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE emailKey = ?", arguments: [key]) ?? false {
                 return .suppressed
             }
@@ -42,7 +37,7 @@ extension AppDatabase {
                 let status: String = existing["status"]
                 if status == SubscriberStatus.active.rawValue { return .alreadyActive }
                 let last: Date? = existing["confirmationSentAt"]
-                if let last, last <= now, now.timeIntervalSince(last) < Self.confirmationInterval {
+                if let last, last <= now, now.timeIntervalSince(last) < StorePolicy.confirmationInterval {
                     return .throttled
                 }
                 // An unsubscribed person keeps their row and ledger history; their new answers replace the old.
@@ -52,8 +47,8 @@ extension AppDatabase {
                 try db.execute(
                     sql: """
                         UPDATE subscriber SET email = ?, name = ?, timeZone = ?, sendDay = ?, sendHour = ?, languages = ?,
-                            levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = 'pending',
-                            pendingSince = CASE WHEN status = 'pending' THEN COALESCE(pendingSince, ?) ELSE ? END,
+                            levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, status = \(SubscriberStatus.pending.sql),
+                            pendingSince = CASE WHEN status = \(SubscriberStatus.pending.sql) THEN COALESCE(pendingSince, ?) ELSE ? END,
                             confirmationSentAt = ?, updatedAt = ?
                         WHERE id = ?
                         """,
@@ -78,8 +73,8 @@ extension AppDatabase {
 
     /// Makes a pending subscriber active. Idempotent: an active one stays active.
     /// - Returns: the subscriber, or nil when the row is gone (purged or erased) or they unsubscribed since.
-    public func confirmSubscription(subscriberID: Int64, now: Date, signer: LinkSigner) throws -> Subscriber? {
-        try write { db in
+    public func confirmSubscription(subscriberID: Int64, now: Date, signer: LinkSigner) async throws -> Subscriber? {
+        try await write { db in
             guard var record = try SubscriberRecord.fetchOne(db, key: subscriberID) else { return nil }
             switch SubscriberStatus(rawValue: record.status) {
             case .active?: return record.subscriber
@@ -98,18 +93,18 @@ extension AppDatabase {
 
     /// Deletes unconfirmed signups older than `pendingLifetime`. - Returns: how many.
     @discardableResult
-    public func purgeStalePending(now: Date) throws -> Int {
-        try write { db in
+    public func purgeStalePending(now: Date) async throws -> Int {
+        try await write { db in
             try db.execute(
-                sql: "DELETE FROM subscriber WHERE status = 'pending' AND pendingSince IS NOT NULL AND pendingSince < ?",
-                arguments: [StoredDate(now.addingTimeInterval(-Self.pendingLifetime))])
+                sql: "DELETE FROM subscriber WHERE status = \(SubscriberStatus.pending.sql) AND pendingSince IS NOT NULL AND pendingSince < ?",
+                arguments: [StoredDate(now.addingTimeInterval(-StorePolicy.pendingLifetime))])
             return db.changesCount
         }
     }
 
     /// Pauses digests until `until` (nil resumes them).
-    public func pause(subscriberID: Int64, until: Date?, now: Date) throws {
-        try write { db in
+    public func pause(subscriberID: Int64, until: Date?, now: Date) async throws {
+        try await write { db in
             try db.execute(
                 sql: "UPDATE subscriber SET pausedUntil = ?, updatedAt = ? WHERE id = ?",
                 arguments: [until.map(StoredDate.init), StoredDate(now), subscriberID])
@@ -118,8 +113,8 @@ extension AppDatabase {
     }
 
     /// Whether an address must not be mailed: suppressed after bounces or complaints, or erased.
-    public func isSuppressed(email: String, signer: LinkSigner) throws -> Bool {
-        try read { db in
+    public func isSuppressed(email: String, signer: LinkSigner) async throws -> Bool {
+        try await read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM suppression WHERE emailKey = ? UNION ALL SELECT 1 FROM suppressedHash WHERE hash = ?",
                 arguments: [email.lowercased(), signer.addressHash(email)]) ?? false

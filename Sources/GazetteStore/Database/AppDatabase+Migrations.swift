@@ -1,6 +1,6 @@
 import GRDB
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Named migrations; never edit one that has landed, add a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

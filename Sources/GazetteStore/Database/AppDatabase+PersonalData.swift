@@ -39,6 +39,12 @@ public struct PersonalData: Sendable, Encodable {
     /// Reasons the address is on the suppression list (bounces, complaints), if it is.
     public var suppression: [[String: StoredValue]]
 
+    package init(subscriber: [String: StoredValue]?, deliveries: [[String: StoredValue]], suppression: [[String: StoredValue]]) {
+        self.subscriber = subscriber
+        self.deliveries = deliveries
+        self.suppression = suppression
+    }
+
     /// The export as a person downloads it: sorted keys and dates as stored, so two exports of the same data
     /// are identical.
     public func json() throws -> Data {
@@ -48,11 +54,11 @@ public struct PersonalData: Sendable, Encodable {
     }
 }
 
-extension AppDatabase {
+extension SQLiteStore {
     /// - Returns: nil when no row names this address.
-    public func personalData(email: String) throws -> PersonalData? {
+    public func personalData(email: String) async throws -> PersonalData? {
         let key = email.lowercased()
-        return try read { db in
+        return try await read { db in
             let subscriber = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE emailKey = ?", arguments: [key])
             let suppression = try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE emailKey = ?", arguments: [key])
             guard subscriber != nil || !suppression.isEmpty else { return nil }
@@ -79,9 +85,9 @@ extension AppDatabase {
     /// mails them without a new confirmation.
     /// - Returns: false when nothing named the address; nothing is written then.
     @discardableResult
-    public func erase(email: String, now: Date, signer: LinkSigner) throws -> Bool {
+    public func erase(email: String, now: Date, signer: LinkSigner) async throws -> Bool {
         let key = email.lowercased()
-        return try write { db in
+        return try await write { db in
             try db.execute(sql: "DELETE FROM suppression WHERE emailKey = ?", arguments: [key])
             var found = db.changesCount > 0
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE emailKey = ?", arguments: [key]) {

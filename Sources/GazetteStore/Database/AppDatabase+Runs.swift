@@ -23,10 +23,10 @@ public struct SendRunRecord: Sendable, Equatable {
     }
 }
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Remembers a run that did something (idle passes of the scheduler are not recorded).
-    public func recordRun(_ run: SendRunRecord) throws {
-        try write { db in
+    public func recordRun(_ run: SendRunRecord) async throws {
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO sendRun (edition, startedAt, seconds, sent, deferred, failed, skipped)
@@ -36,8 +36,8 @@ extension AppDatabase {
         }
     }
 
-    public func lastRun() throws -> SendRunRecord? {
-        try read { db in
+    public func lastRun() async throws -> SendRunRecord? {
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM sendRun ORDER BY startedAt DESC, id DESC LIMIT 1").map {
                 SendRunRecord(
                     edition: $0["edition"], startedAt: $0["startedAt"], seconds: $0["seconds"], sent: $0["sent"],
@@ -47,8 +47,8 @@ extension AppDatabase {
     }
 
     /// Ledger rows per state over all editions.
-    public func deliveryTotals() throws -> [DeliveryState: Int] {
-        try read { db in
+    public func deliveryTotals() async throws -> [DeliveryState: Int] {
+        try await read { db in
             var result: [DeliveryState: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {
                 if let state = DeliveryState(rawValue: row["state"]) { result[state] = row["n"] }
@@ -58,10 +58,10 @@ extension AppDatabase {
     }
 
     /// Subscribers whose address or name contains `text` (ignoring case), in id order.
-    public func searchSubscribers(_ text: String, limit: Int) throws -> [Subscriber] {
+    public func searchSubscribers(_ text: String, limit: Int) async throws -> [Subscriber] {
         let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try read { db in
+        return try await read { db in
             try SubscriberRecord.fetchAll(
                 db,
                 sql: """
@@ -76,8 +76,8 @@ extension AppDatabase {
     /// Saves what a subscriber chose on the preferences page.
     public func updatePreferences(
         subscriberID: Int64, timeZone: String, sendDay: Weekday, sendHour: Int, preferences: Preferences, now: Date
-    ) throws {
-        try write { db in
+    ) async throws {
+        try await write { db in
             guard var record = try SubscriberRecord.fetchOne(db, key: subscriberID) else {
                 throw StoreError.unknownSubscriber("#\(subscriberID)")
             }
@@ -98,8 +98,8 @@ extension AppDatabase {
     /// Unsubscribes by id (signed links carry ids). Idempotent.
     /// - Returns: false when they had already left.
     @discardableResult
-    public func unsubscribe(subscriberID: Int64, now: Date) throws -> Bool {
-        try write { db in
+    public func unsubscribe(subscriberID: Int64, now: Date) async throws -> Bool {
+        try await write { db in
             guard var record = try SubscriberRecord.fetchOne(db, key: subscriberID) else {
                 throw StoreError.unknownSubscriber("#\(subscriberID)")
             }

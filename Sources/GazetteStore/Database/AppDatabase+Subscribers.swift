@@ -16,14 +16,7 @@ public struct SubscriberImportSummary: Sendable, Equatable {
     }
 }
 
-extension AppDatabase {
-    /// Adds or updates subscribers by e-mail, ignoring case. One transaction: all or nothing.
-    ///
-    /// An import never re-subscribes someone who unsubscribed: a stale list must not undo their choice.
-    public func importSubscribers(_ subscribers: [Subscriber], now: Date, signer: LinkSigner? = nil) throws -> SubscriberImportSummary {
-        try importSubscribers(subscribers.map { ImportedSubscriber($0) }, now: now, signer: signer)
-    }
-
+extension SQLiteStore {
     /// Adds or updates subscribers from an import file; `skip_empty` and `paused_until` are updated only
     /// where the file has the column.
     ///
@@ -31,8 +24,8 @@ extension AppDatabase {
     /// may make a pending address active), with two exceptions: an unsubscribed person stays unsubscribed, and
     /// an erased person (their keyed hash is suppressed; checked when `signer` is given) arrives `pending`:
     /// no import mails them again before they confirm a new signup.
-    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date, signer: LinkSigner? = nil) throws -> SubscriberImportSummary {
-        try write { db in
+    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date, signer: LinkSigner?) async throws -> SubscriberImportSummary {
+        try await write { db in
             // Prepared once for the whole list: record-level fetch, insert and update built their SQL and
             // went through `Codable` for every row (18 s for 100,000 subscribers).
             let find = try db.cachedStatement(sql: "SELECT id, status FROM subscriber WHERE emailKey = ?")
@@ -48,7 +41,7 @@ extension AppDatabase {
                     languages = ?, levels = ?, remoteOnly = ?, locations = ?, minSalary = ?, updatedAt = ?,
                     skipEmpty = COALESCE(?, skipEmpty),
                     pausedUntil = CASE WHEN ? THEN ? ELSE pausedUntil END,
-                    pendingSince = CASE WHEN ?1 = 'pending' THEN COALESCE(CASE WHEN status = 'pending' THEN pendingSince END, ?)
+                    pendingSince = CASE WHEN ?1 = \(SubscriberStatus.pending.sql) THEN COALESCE(CASE WHEN status = \(SubscriberStatus.pending.sql) THEN pendingSince END, ?)
                                         ELSE NULL END,
                     status = ?1
                 WHERE id = ?
@@ -100,19 +93,19 @@ extension AppDatabase {
         return Set(rows.map { $0.subscriber.email.lowercased() }.filter { hashes.contains(signer.addressHash($0)) })
     }
 
-    public func subscriber(email: String) throws -> Subscriber? {
-        try read { db in
+    public func subscriber(email: String) async throws -> Subscriber? {
+        try await read { db in
             try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == email.lowercased()).fetchOne(db)?.subscriber
         }
     }
 
-    public func subscriber(id: Int64) throws -> Subscriber? {
-        try read { db in try SubscriberRecord.fetchOne(db, key: id)?.subscriber }
+    public func subscriber(id: Int64) async throws -> Subscriber? {
+        try await read { db in try SubscriberRecord.fetchOne(db, key: id)?.subscriber }
     }
 
     /// All subscribers (optionally of one status), ordered by id.
-    public func subscribers(status: SubscriberStatus? = nil) throws -> [Subscriber] {
-        try read { db in
+    public func subscribers(status: SubscriberStatus?) async throws -> [Subscriber] {
+        try await read { db in
             var request = SubscriberRecord.order(SubscriberRecord.Columns.id)
             if let status { request = request.filter(SubscriberRecord.Columns.status == status.rawValue) }
             return try request.fetchAll(db).map(\.subscriber)
@@ -121,8 +114,8 @@ extension AppDatabase {
 
     /// Active subscribers with an id above `afterID`, in id order: the send run walks the list in
     /// batches instead of holding it all.
-    public func activeSubscribers(afterID: Int64, limit: Int) throws -> [Subscriber] {
-        try read { db in
+    public func activeSubscribers(afterID: Int64, limit: Int) async throws -> [Subscriber] {
+        try await read { db in
             try SubscriberRecord
                 .filter(SubscriberRecord.Columns.status == SubscriberStatus.active.rawValue)
                 .filter(SubscriberRecord.Columns.id > afterID)
@@ -137,8 +130,8 @@ extension AppDatabase {
     /// - Returns: false when they had already unsubscribed.
     /// - Throws: `StoreError.unknownSubscriber` when nobody has this address.
     @discardableResult
-    public func unsubscribe(email: String, now: Date) throws -> Bool {
-        try write { db in
+    public func unsubscribe(email: String, now: Date) async throws -> Bool {
+        try await write { db in
             guard var record = try SubscriberRecord.filter(SubscriberRecord.Columns.emailKey == email.lowercased()).fetchOne(db)
             else { throw StoreError.unknownSubscriber(email) }
             guard record.status != SubscriberStatus.unsubscribed.rawValue else { return false }
@@ -150,18 +143,18 @@ extension AppDatabase {
     }
 
     /// Addresses that must never be mailed again (repeated hard bounces, complaints).
-    public func isSuppressed(email: String) throws -> Bool {
-        try read { db in
+    public func isSuppressed(email: String) async throws -> Bool {
+        try await read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE emailKey = ?", arguments: [email.lowercased()]) ?? false
         }
     }
 
-    public func suppressedKeys() throws -> Set<String> {
-        try read { db in Set(try String.fetchAll(db, sql: "SELECT emailKey FROM suppression")) }
+    public func suppressedKeys() async throws -> Set<String> {
+        try await read { db in Set(try String.fetchAll(db, sql: "SELECT emailKey FROM suppression")) }
     }
 
-    public func suppress(email: String, reason: String, now: Date) throws {
-        try write { db in
+    public func suppress(email: String, reason: String, now: Date) async throws {
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO suppression (emailKey, reason, createdAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [email.lowercased(), reason, now])
@@ -170,8 +163,8 @@ extension AppDatabase {
 
     /// The key for signed links when the operator set none: made once, kept in the database,
     /// so links in mail already sent keep working across runs.
-    public func installationSecret() throws -> String {
-        try write { db in
+    public func installationSecret() async throws -> String {
+        try await write { db in
             if let secret = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'secret'") {
                 return secret
             }

@@ -207,9 +207,9 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 /// A list of strings as the JSON array `Encodable` stores and `Decodable` reads back, written and
 /// read directly when no entry needs escaping (imports write one per row and field; claims read them).
-enum StoredList {
+package enum StoredList {
     /// - Parameter column: the table's name for it, e.g. `stack`, for `databaseJSONEncoder(for:)`.
-    static func json(_ items: [String], column: String) throws -> String {
+    package static func json(_ items: [String], column: String) throws -> String {
         let needsEscaping = items.contains { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F } }
         if !needsEscaping { return "[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
         return String(decoding: try SubscriberRecord.databaseJSONEncoder(for: column).encode(items), as: UTF8.self)
@@ -231,6 +231,14 @@ enum StoredList {
             items.append(value)
         }
         return items
+    }
+
+    /// A JSON array of strings, as stored in a text column.
+    package static func strings(text: String, column: String) throws -> [String] {
+        if let list = simpleList(text) { return list }
+        do { return try JSONDecoder().decode([String].self, from: Data(text.utf8)) } catch {
+            throw StoreError.database("\(column) is not a JSON array of strings")
+        }
     }
 
     /// A JSON array of strings, as `Encodable` stored it.

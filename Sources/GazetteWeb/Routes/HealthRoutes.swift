@@ -6,20 +6,20 @@ import Prometheus
 
 /// `/healthz` for probes and `/metrics` for Prometheus.
 struct HealthRoutes: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let metrics: MetricsExporter
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in
             do {
-                _ = try database.counts()
+                _ = try await database.counts()
                 return Reply.text("ok\n")
             } catch {
                 return Reply.text("database unavailable\n", status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, _ in
-            Reply.text(try metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            Reply.text(try await metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
 }
@@ -27,7 +27,7 @@ struct HealthRoutes: Sendable {
 /// Metrics from the ledger and the run history: sends happen in other processes (cron, the daemon), so
 /// the database, not this process's memory, is the source of truth. Read at every scrape.
 final class MetricsExporter: Sendable {
-    let database: AppDatabase
+    let database: any Store
     private let registry = PrometheusCollectorRegistry()
     private let sent: Counter
     private let deferred: Counter
@@ -38,7 +38,7 @@ final class MetricsExporter: Sendable {
     private let lastRunDuration: Gauge
     private let activeSubscribers: Gauge
 
-    init(database: AppDatabase) {
+    init(database: any Store) {
         self.database = database
         func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "gazette", metricName: name, unitName: unit, helpText: help)
@@ -53,8 +53,8 @@ final class MetricsExporter: Sendable {
         activeSubscribers = registry.makeGauge(descriptor: descriptor("active", "subscribers", "Active subscribers."))
     }
 
-    func render() throws -> String {
-        let totals = try database.deliveryTotals()
+    func render() async throws -> String {
+        let totals = try await database.deliveryTotals()
         // Counters mirror ledger totals, which only grow: reset and re-add keeps them equal.
         // A bounce or complaint moves a row out of `sent`; the message was still accepted, so `sent` counts all three.
         let accepted = DeliveryState.allCases.filter(\.wasAccepted).reduce(0) { $0 + (totals[$1] ?? 0) }
@@ -64,11 +64,11 @@ final class MetricsExporter: Sendable {
             counter.reset()
             counter.increment(by: Int64(totals[state] ?? 0))
         }
-        if let run = try database.lastRun() {
+        if let run = try await database.lastRun() {
             lastRunTimestamp.set(run.startedAt.timeIntervalSince1970)
             lastRunDuration.set(run.seconds)
         }
-        activeSubscribers.set(Double(try database.subscribers(status: .active).count))
+        activeSubscribers.set(Double(try await database.subscribers(status: .active).count))
         return registry.emitToString()
     }
 }

@@ -7,17 +7,17 @@ import NIOCore
 /// The operator's pages: editions with their ledger counts, the subscriber list, and previews identical
 /// to what `send` produces. Loopback only by default; behind the operator token otherwise.
 struct OperatorPages: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let previewer: any DigestPreviewer
     let now: @Sendable () -> Date
 
     func register(on router: RouterGroup<BasicRequestContext>) {
-        router.get("/") { _, _ in try self.index() }
+        router.get("/") { _, _ in try await self.index() }
         router.get("/subscribers") { request, _ in
-            try self.subscribers(query: request.uri.queryParameters.get("q") ?? "")
+            try await self.subscribers(query: request.uri.queryParameters.get("q") ?? "")
         }
         router.get("/preview/:edition/:subscriber") { _, context in
-            let (subscriber, edition) = try self.target(context)
+            let (subscriber, edition) = try await self.target(context)
             let preview = try await previewer.preview(subscriber: subscriber, edition: edition)
             let base = "/preview/\(edition)/\(subscriber.id!)"
             return Reply.page("Preview \(edition) for \(subscriber.email)", """
@@ -31,18 +31,18 @@ struct OperatorPages: Sendable {
                 """)
         }
         router.get("/preview/:edition/:subscriber/html") { _, context in
-            let (subscriber, edition) = try self.target(context)
+            let (subscriber, edition) = try await self.target(context)
             var response = Reply.html(try await previewer.preview(subscriber: subscriber, edition: edition).html)
             // The digest itself, shown in a sandbox: no scripts, no forms, no navigation of the operator page.
             response.headers[.contentSecurityPolicy] = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:"
             return response
         }
         router.get("/preview/:edition/:subscriber/text") { _, context in
-            let (subscriber, edition) = try self.target(context)
+            let (subscriber, edition) = try await self.target(context)
             return Reply.text(try await previewer.preview(subscriber: subscriber, edition: edition).text)
         }
         router.get("/preview/:edition/:subscriber/eml") { _, context in
-            let (subscriber, edition) = try self.target(context)
+            let (subscriber, edition) = try await self.target(context)
             let preview = try await previewer.preview(subscriber: subscriber, edition: edition)
             return Response(
                 status: .ok,
@@ -51,25 +51,27 @@ struct OperatorPages: Sendable {
         }
     }
 
-    private func target(_ context: BasicRequestContext) throws -> (Subscriber, Edition) {
+    private func target(_ context: BasicRequestContext) async throws -> (Subscriber, Edition) {
         guard let edition = Edition(try context.parameters.require("edition")) else {
             throw HTTPError(.notFound, message: "no such edition")
         }
-        guard let id = Int64(try context.parameters.require("subscriber")), let subscriber = try database.subscriber(id: id) else {
+        guard let id = Int64(try context.parameters.require("subscriber")), let subscriber = try await database.subscriber(id: id) else {
             throw HTTPError(.notFound, message: "no such subscriber")
         }
         return (subscriber, edition)
     }
 
-    private func index() throws -> Response {
+    private func index() async throws -> Response {
         let current = Edition(containing: now())
-        var editions = Set(try database.editionsWithDeliveries().compactMap(Edition.init))
+        var editions = Set(try await database.editionsWithDeliveries().compactMap(Edition.init))
         editions.formUnion([current, current.next])
-        let rows = try editions.sorted(by: >).map { edition -> String in
-            let counts = try database.deliveryCounts(edition: edition)
+        var lines: [String] = []
+        for edition in editions.sorted(by: >) {
+            let counts = try await database.deliveryCounts(edition: edition)
             let cells = DeliveryState.allCases.map { "<td>\(counts[$0] ?? 0)</td>" }.joined()
-            return "<tr><td>\(edition)\(edition == current ? " (this week)" : "")</td>\(cells)</tr>"
-        }.joined(separator: "\n")
+            lines.append("<tr><td>\(edition)\(edition == current ? " (this week)" : "")</td>\(cells)</tr>")
+        }
+        let rows = lines.joined(separator: "\n")
         let headers = DeliveryState.allCases.map { "<th>\($0.rawValue)</th>" }.joined()
         return Reply.page("Gazette", """
             <h1>Gazette</h1>
@@ -85,7 +87,7 @@ struct OperatorPages: Sendable {
     /// address or name is this long.
     static let longestQuery = 320
 
-    private func subscribers(query: String) throws -> Response {
+    private func subscribers(query: String) async throws -> Response {
         guard query.count <= Self.longestQuery else {
             return Reply.page("Subscribers", """
                 <h1 class="error">Search too long</h1>
@@ -93,7 +95,7 @@ struct OperatorPages: Sendable {
                 """, status: .badRequest)
         }
         let edition = Edition(containing: now())
-        let found = try database.searchSubscribers(query, limit: 200)
+        let found = try await database.searchSubscribers(query, limit: 200)
         let rows = found.map { s in
             """
             <tr><td>\(HTML.escape(s.email))</td><td>\(HTML.escape(s.name))</td><td>\(HTML.escape(s.timeZone))</td>\

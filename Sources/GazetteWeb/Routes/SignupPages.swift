@@ -15,7 +15,7 @@ struct SignupPages: Sendable {
     /// Form bodies are small; anything larger is refused before it is read whole.
     static let maximumBody = 16 * 1024
 
-    let database: AppDatabase
+    let database: any Store
     let signer: LinkSigner
     let listName: String
     let baseURL: String
@@ -40,7 +40,7 @@ struct SignupPages: Sendable {
         }
         // GET only shows the button: mail scanners and link previews follow links, and must not confirm anyone.
         router.get("/confirm/:token") { _, context in
-            try withConfirmation(context) { subscriber, token in
+            try await withConfirmation(context) { subscriber, token in
                 if subscriber.status == .active { return confirmedPage() }
                 return Reply.page("Confirm your subscription", """
                     <h1>Confirm your subscription</h1>
@@ -53,8 +53,8 @@ struct SignupPages: Sendable {
         }
         router.post("/confirm/:token") { request, context in
             guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
-            return try withConfirmation(context) { subscriber, _ in
-                guard try database.confirmSubscription(subscriberID: subscriber.id!, now: now(), signer: signer) != nil else {
+            return try await withConfirmation(context) { subscriber, _ in
+                guard try await database.confirmSubscription(subscriberID: subscriber.id!, now: now(), signer: signer) != nil else {
                     return Reply.invalidLink()
                 }
                 return confirmedPage()
@@ -66,7 +66,7 @@ struct SignupPages: Sendable {
     /// shown: the page must not differ by address, and the person can try again in ten minutes.
     func signUp(_ subscriber: Subscriber, context: BasicRequestContext) async throws {
         let moment = now()
-        guard case .confirmationDue(let pending) = try database.requestSignup(subscriber, now: moment), let id = pending.id else {
+        guard case .confirmationDue(let pending) = try await database.requestSignup(subscriber, now: moment), let id = pending.id else {
             return
         }
         guard let mailer else {
@@ -85,14 +85,14 @@ struct SignupPages: Sendable {
 
     /// Verifies a confirmation token: 403 for anything not signed by us for this person, 410 when it expired.
     private func withConfirmation(
-        _ context: BasicRequestContext, _ body: (Subscriber, String) throws -> Response
-    ) throws -> Response {
+        _ context: BasicRequestContext, _ body: (Subscriber, String) async throws -> Response
+    ) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let claim = LinkSigner.parseScoped(token), claim.purpose == .confirm,
-              let subscriber = try database.subscriber(id: claim.subscriberID)
+              let subscriber = try await database.subscriber(id: claim.subscriberID)
         else { return Reply.invalidLink() }
         switch signer.verifyScoped(token, subscriberID: claim.subscriberID, email: subscriber.email, purpose: .confirm, now: now()) {
-        case .valid: return try body(subscriber, token)
+        case .valid: return try await body(subscriber, token)
         case .expired:
             if subscriber.status == .active { return confirmedPage() }
             return Reply.page("Link expired", """

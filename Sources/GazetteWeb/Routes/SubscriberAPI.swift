@@ -17,7 +17,7 @@ struct SubscriberAPI: Sendable {
         "min_salary", "skip_empty", "status", "paused_until", "confirmed",
     ]
 
-    let database: AppDatabase
+    let database: any Store
     let signer: LinkSigner
     let signup: SignupPages
     let now: @Sendable () -> Date
@@ -28,7 +28,7 @@ struct SubscriberAPI: Sendable {
         }
         group.get("/subscribers/:email") { _, context in
             try await handle {
-                let subscriber = try existing(context)
+                let subscriber = try await existing(context)
                 return APIReply.json(SubscriberJSON(subscriber))
             }
         }
@@ -37,8 +37,8 @@ struct SubscriberAPI: Sendable {
         }
         group.delete("/subscribers/:email") { _, context in
             try await handle {
-                let subscriber = try existing(context)
-                try database.erase(email: subscriber.email, now: now(), signer: signer)
+                let subscriber = try await existing(context)
+                try await database.erase(email: subscriber.email, now: now(), signer: signer)
                 return Response(status: .noContent)
             }
         }
@@ -57,7 +57,7 @@ struct SubscriberAPI: Sendable {
             throw APIError(.unprocessableContent, "status is set by the signup (use \"confirmed\"), not given", field: "status")
         }
         let email = try Self.string(object["email"], field: "email")
-        let before = try database.subscriber(email: email)
+        let before = try await database.subscriber(email: email)
         var form = SignupForm()
         if let before { form.preferences = PreferencesForm(subscriber: before) }
         try Self.apply(object, to: &form, keeping: before)
@@ -66,13 +66,13 @@ struct SubscriberAPI: Sendable {
         if confirmed || before?.status == .active {
             // The operator holds consent, or the person already confirmed: an upsert, like an import line.
             subscriber.status = .active
-            _ = try database.importSubscribers(
+            _ = try await database.importSubscribers(
                 [ImportedSubscriber(subscriber, setsSkipEmpty: object["skip_empty"] != nil, setsPausedUntil: object["paused_until"] != nil)],
                 now: now(), signer: signer)
         } else {
             try await signup.signUp(subscriber, context: context)
         }
-        guard let stored = try database.subscriber(email: email) else {
+        guard let stored = try await database.subscriber(email: email) else {
             // A signup never stores an address suppressed after bounces or complaints. The caller is the operator's
             // own system, not the public: it may learn why.
             throw APIError(.unprocessableContent, "this address is on the suppression list (bounces or complaints)", field: "email")
@@ -81,7 +81,7 @@ struct SubscriberAPI: Sendable {
     }
 
     private func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let current = try existing(context)
+        let current = try await existing(context)
         let object = try await Self.object(request)
         if object["email"] != nil { throw APIError(.unprocessableContent, "the address cannot be changed; create a new subscriber", field: "email") }
         if object["confirmed"] != nil { throw APIError(.unprocessableContent, "use \"status\" to change a subscriber's state", field: "confirmed") }
@@ -102,14 +102,14 @@ struct SubscriberAPI: Sendable {
             subscriber.status = parsed
         }
         if object["paused_until"] != nil { subscriber.pausedUntil = try Self.date(object["paused_until"], field: "paused_until") }
-        _ = try database.importSubscribers(
+        _ = try await database.importSubscribers(
             [ImportedSubscriber(subscriber, setsSkipEmpty: true, setsPausedUntil: true)], now: now(), signer: signer)
-        return APIReply.json(SubscriberJSON(try database.subscriber(email: current.email) ?? subscriber))
+        return APIReply.json(SubscriberJSON(try await database.subscriber(email: current.email) ?? subscriber))
     }
 
-    private func existing(_ context: BasicRequestContext) throws -> Subscriber {
+    private func existing(_ context: BasicRequestContext) async throws -> Subscriber {
         let email = try context.parameters.require("email").removingPercentEncoding ?? ""
-        guard let subscriber = try database.subscriber(email: email) else {
+        guard let subscriber = try await database.subscriber(email: email) else {
             throw APIError(.notFound, "no subscriber with this address", field: nil)
         }
         return subscriber

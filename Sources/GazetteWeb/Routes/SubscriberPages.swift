@@ -7,7 +7,7 @@ import NIOCore
 /// Pages a subscriber reaches from the links in their e-mail, authorised by the signed token alone:
 /// no login and no cookie. A tampered or foreign token gets a 403 and changes nothing.
 struct SubscriberPages: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let signer: LinkSigner
     let listName: String
     let baseURL: String
@@ -18,7 +18,7 @@ struct SubscriberPages: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         // GET only shows a button: link scanners and prefetchers follow GET links, and must not unsubscribe anyone.
         router.get("/unsubscribe/:token") { _, context in
-            try self.withSubscriber(context, .unsubscribe) { subscriber, token in
+            try await self.withSubscriber(context, .unsubscribe) { subscriber, token in
                 if subscriber.status == .unsubscribed { return self.unsubscribedPage(subscriber) }
                 return self.confirmationPage(subscriber, token: token)
             }
@@ -30,14 +30,14 @@ struct SubscriberPages: Sendable {
         router.post("/unsubscribe/:token") { request, context in
             let body = (try? await request.body.collect(upTo: 16 * 1024)).map { String(buffer: $0) } ?? ""
             let isOneClick = FormBody.parse(body).contains { $0.name == "List-Unsubscribe" && $0.value == "One-Click" }
-            return try self.withSubscriber(context, .unsubscribe) { subscriber, token in
+            return try await self.withSubscriber(context, .unsubscribe) { subscriber, token in
                 guard isOneClick else { return self.confirmationPage(subscriber, token: token, status: .badRequest) }
-                try database.unsubscribe(subscriberID: subscriber.id!, now: now())
+                try await database.unsubscribe(subscriberID: subscriber.id!, now: now())
                 return self.unsubscribedPage(subscriber)
             }
         }
         router.get("/preferences/:token") { _, context in
-            try self.withSubscriber(context, .preferences) { subscriber, token in
+            try await self.withSubscriber(context, .preferences) { subscriber, token in
                 preferencesPage(subscriber, token: token, form: PreferencesForm(subscriber: subscriber))
             }
         }
@@ -45,13 +45,13 @@ struct SubscriberPages: Sendable {
             guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
             let body = try await request.body.collect(upTo: 64 * 1024)
             let fields = FormBody.parse(String(buffer: body))
-            return try self.withSubscriber(context, .preferences) { subscriber, token in
+            return try await self.withSubscriber(context, .preferences) { subscriber, token in
                 var form = PreferencesForm(subscriber: subscriber)
                 let errors = form.apply(fields)
                 guard errors.isEmpty else {
                     return preferencesPage(subscriber, token: token, form: form, errors: errors, status: .badRequest)
                 }
-                try database.updatePreferences(
+                try await database.updatePreferences(
                     subscriberID: subscriber.id!, timeZone: form.timeZone, sendDay: form.sendDay, sendHour: form.sendHour,
                     preferences: form.preferences, now: now())
                 return preferencesPage(subscriber, token: token, form: form, saved: true)
@@ -61,20 +61,20 @@ struct SubscriberPages: Sendable {
             guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
             let body = try await request.body.collect(upTo: 4 * 1024)
             let weeks = FormBody.parse(String(buffer: body)).last { $0.name == "weeks" }.flatMap { Int($0.value) }
-            return try self.withSubscriber(context, .preferences) { subscriber, token in
+            return try await self.withSubscriber(context, .preferences) { subscriber, token in
                 guard let weeks, weeks == 0 || Self.pauseWeeks.contains(weeks) else {
                     return preferencesPage(subscriber, token: token, form: PreferencesForm(subscriber: subscriber), status: .badRequest)
                 }
                 var paused = subscriber
                 paused.pausedUntil = weeks == 0 ? nil : now().addingTimeInterval(TimeInterval(weeks) * 7 * 86_400)
-                try database.pause(subscriberID: subscriber.id!, until: paused.pausedUntil, now: now())
+                try await database.pause(subscriberID: subscriber.id!, until: paused.pausedUntil, now: now())
                 return preferencesPage(paused, token: token, form: PreferencesForm(subscriber: paused))
             }
         }
         // "Download my data": the same JSON as `gazette subscribers export`.
         router.get("/preferences/:token/data") { _, context in
-            try self.withSubscriber(context, .preferences) { subscriber, _ in
-                guard let data = try database.personalData(email: subscriber.email) else { return Reply.invalidLink() }
+            try await self.withSubscriber(context, .preferences) { subscriber, _ in
+                guard let data = try await database.personalData(email: subscriber.email) else { return Reply.invalidLink() }
                 return Response(
                     status: .ok,
                     headers: [
@@ -86,7 +86,7 @@ struct SubscriberPages: Sendable {
         }
         // "Delete my data": GET asks, POST erases (scanners follow GET links).
         router.get("/preferences/:token/erase") { _, context in
-            try self.withSubscriber(context, .preferences) { subscriber, token in
+            try await self.withSubscriber(context, .preferences) { subscriber, token in
                 Reply.page("Delete my data", """
                     <h1>Delete your data?</h1>
                     <p>This deletes \(HTML.escape(subscriber.email)), your preferences and the record of every digest sent to you.
@@ -100,8 +100,8 @@ struct SubscriberPages: Sendable {
         }
         router.post("/preferences/:token/erase") { request, context in
             guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
-            return try self.withSubscriber(context, .preferences) { subscriber, _ in
-                try database.erase(email: subscriber.email, now: now(), signer: signer)
+            return try await self.withSubscriber(context, .preferences) { subscriber, _ in
+                try await database.erase(email: subscriber.email, now: now(), signer: signer)
                 return Reply.page("Data deleted", """
                     <h1 class="ok" id="erased">Your data is deleted</h1>
                     <p>Nothing about you is kept except a one-way fingerprint of your address, so that no list sends to it again without your new confirmation.</p>
@@ -160,16 +160,16 @@ struct SubscriberPages: Sendable {
 
     /// Resolves and verifies the token, then runs `body`; 403 for anything that does not verify.
     private func withSubscriber(
-        _ context: BasicRequestContext, _ purpose: LinkSigner.Purpose, _ body: (Subscriber, String) throws -> Response
-    ) throws -> Response {
+        _ context: BasicRequestContext, _ purpose: LinkSigner.Purpose, _ body: (Subscriber, String) async throws -> Response
+    ) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let claim = LinkSigner.parse(token), claim.purpose == purpose,
-              let subscriber = try database.subscriber(id: claim.subscriberID),
+              let subscriber = try await database.subscriber(id: claim.subscriberID),
               signer.verify(token, subscriberID: claim.subscriberID, email: subscriber.email, purpose: purpose)
         else {
             return Reply.invalidLink()
         }
-        return try body(subscriber, token)
+        return try await body(subscriber, token)
     }
 }
 

@@ -8,7 +8,7 @@ import NIOCore
 /// built by the same `MessageFactory` code as the message (through the previewer), for the subscriber and
 /// edition the token was signed for.
 struct ViewInBrowser: Sendable {
-    let database: AppDatabase
+    let database: any Store
     let previewer: any DigestPreviewer
     let signer: LinkSigner
     let now: @Sendable () -> Date
@@ -17,7 +17,7 @@ struct ViewInBrowser: Sendable {
         router.get("/view/:token") { _, context in
             let token = try context.parameters.require("token")
             guard let claim = LinkSigner.parseScoped(token), claim.purpose == .view, let edition = Edition(claim.scope),
-                  let subscriber = try database.subscriber(id: claim.subscriberID)
+                  let subscriber = try await database.subscriber(id: claim.subscriberID)
             else { return Reply.invalidLink() }
             switch signer.verifyScoped(
                 token, subscriberID: subscriber.id!, email: subscriber.email, purpose: .view, scope: claim.scope, now: now())
