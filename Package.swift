@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -49,6 +50,18 @@ let package = Package(
                 "GazetteCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL backend of the store, in a module of its own so that only the CLI (and its tests)
+        // link postgres-nio; GazetteStore and the fuzz package stay with GRDB alone.
+        .target(
+            name: "GazetteStorePostgres",
+            dependencies: [
+                "GazetteCore",
+                "GazetteStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,6 +121,7 @@ let package = Package(
             dependencies: [
                 "GazetteCore",
                 "GazetteStore",
+                "GazetteStorePostgres",
                 "GazetteTemplates",
                 "GazetteMail",
                 "GazetteDelivery",
@@ -127,7 +141,10 @@ let package = Package(
         .testTarget(name: "GazetteCoreTests", dependencies: ["GazetteCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GazetteStoreTests",
-            dependencies: ["GazetteStore", "GazetteCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GazetteStore", "GazetteStorePostgres", "GazetteCore", "GazetteTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

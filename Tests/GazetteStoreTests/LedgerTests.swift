@@ -8,14 +8,15 @@ struct LedgerTests {
     let edition = Edition("2026-W48")!
     let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 
-    func databaseWithSubscribers(_ count: Int) async throws -> (AppDatabase, [Int64]) {
-        let database = try AppDatabase.inMemory()
+    func databaseWithSubscribers(_ count: Int, _ backend: StoreBackend) async throws -> (any Store, [Int64]) {
+        let database = try await backend.makeStore()
         _ = try await database.importSubscribers((1...count).map { Subscriber(email: "s\($0)@example.com", name: "S\($0)") }, now: now)
         return (database, try await database.subscribers().compactMap(\.id))
     }
 
-    @Test func enqueueIsIdempotentAndReportsEarlierStates() async throws {
-        let (database, ids) = try await databaseWithSubscribers(3)
+    @Test(arguments: StoreBackend.allCases)
+    func enqueueIsIdempotentAndReportsEarlierStates(backend: StoreBackend) async throws {
+        let (database, ids) = try await databaseWithSubscribers(3, backend)
         #expect(try await database.enqueue(edition: edition, subscriberIDs: ids, now: now).isEmpty)
         let tickets = try await database.claim(edition: edition, now: now, limit: 1)
         try await database.recordSent(deliveryID: tickets[0].id, messageID: "m", now: now)
@@ -24,8 +25,9 @@ struct LedgerTests {
         #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
     }
 
-    @Test func claimsQueuedAndDueDeferredRowsOnly() async throws {
-        let (database, ids) = try await databaseWithSubscribers(3)
+    @Test(arguments: StoreBackend.allCases)
+    func claimsQueuedAndDueDeferredRowsOnly(backend: StoreBackend) async throws {
+        let (database, ids) = try await databaseWithSubscribers(3, backend)
         _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
         let first = try await database.claim(edition: edition, now: now, limit: 10)
         #expect(first.map(\.subscriber.id) == ids && first.allSatisfy { $0.attempts == 1 })
@@ -37,16 +39,18 @@ struct LedgerTests {
         #expect(retry.map(\.subscriber.id) == [ids[0]] && retry[0].attempts == 2)
     }
 
-    @Test func rowsLeftSendingByADeadRunAreRequeued() async throws {
-        let (database, ids) = try await databaseWithSubscribers(2)
+    @Test(arguments: StoreBackend.allCases)
+    func rowsLeftSendingByADeadRunAreRequeued(backend: StoreBackend) async throws {
+        let (database, ids) = try await databaseWithSubscribers(2, backend)
         _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
         _ = try await database.claim(edition: edition, now: now, limit: 10)
         #expect(try await database.recoverInterrupted(edition: edition, now: now) == 2)
         #expect(try await database.claim(edition: edition, now: now, limit: 10).count == 2)
     }
 
-    @Test func leaseKeepsASecondHolderOutUntilItExpires() async throws {
-        let (database, _) = try await databaseWithSubscribers(1)
+    @Test(arguments: StoreBackend.allCases)
+    func leaseKeepsASecondHolderOutUntilItExpires(backend: StoreBackend) async throws {
+        let (database, _) = try await databaseWithSubscribers(1, backend)
         try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now, duration: 60)
         try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 30, duration: 60)  // renewal
         await #expect(throws: StoreError.self) {
@@ -88,12 +92,14 @@ struct SubscriberRowTests {
         [String](), ["Go"], ["Go", "Python"], ["a,b", "C++"], ["x\"y"], ["ü", "日本"], [""], ["a/b", "back\\slash"], ["[", "]", "\",\""],
     ])
     func preferenceListsComeBackAsTheyWentIn(languages: [String]) async throws {
-        let database = try AppDatabase.inMemory()
-        let subscriber = Subscriber(
-            email: "a@example.com", name: "A", preferences: Preferences(languages: languages, locations: languages.reversed()))
-        _ = try await database.importSubscribers([subscriber], now: Date())
-        let stored = try #require(try await database.subscriber(email: "a@example.com"))
-        #expect(stored.preferences.languages == languages)
-        #expect(stored.preferences.locations == languages.reversed())
+        for backend in StoreBackend.allCases {
+            let database = try await backend.makeStore()
+            let subscriber = Subscriber(
+                email: "a@example.com", name: "A", preferences: Preferences(languages: languages, locations: languages.reversed()))
+            _ = try await database.importSubscribers([subscriber], now: Date())
+            let stored = try #require(try await database.subscriber(email: "a@example.com"))
+            #expect(stored.preferences.languages == languages, "\(backend)")
+            #expect(stored.preferences.locations == languages.reversed(), "\(backend)")
+        }
     }
 }

@@ -22,7 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await reporting {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.openings(path: $0) }
-                let runtime = try configured.open()
+                let runtime = try await configured.open()
                 let count = try await runtime.database.upsertOpenings(rows)
                 print("imported \(count) opening\(count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")")
             }
@@ -40,7 +40,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await reporting {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.salaries(path: $0) }
-                let runtime = try configured.open()
+                let runtime = try await configured.open()
                 let added = try await runtime.database.insertSalaries(rows)
                 print("imported \(rows.count) salary observation\(rows.count == 1 ? "" : "s") (\(added) new)")
             }
@@ -58,7 +58,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await reporting {
                 let configured = try await Runtime.configure(global)
                 let rows = try FeedImport.validate(files) { FeedParser.certifications(path: $0) }
-                let runtime = try configured.open()
+                let runtime = try await configured.open()
                 let count = try await runtime.database.upsertCertifications(rows)
                 print("imported \(count) certification\(count == 1 ? "" : "s")")
             }

@@ -24,7 +24,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 let configured = try await Runtime.configure(global)
                 // Validated before the database is opened: a refused import leaves no new file behind.
                 let rows = try FeedImport.validate(files) { FeedParser.subscribers(path: $0) }
-                let runtime = try configured.open()
+                let runtime = try await configured.open()
                 // The signer recognises erased people by their keyed hash: they come back pending.
                 let summary = try await runtime.database.importSubscribers(rows, now: Date(), signer: try await runtime.signer())
                 var line = "imported \(rows.count) subscriber\(rows.count == 1 ? "" : "s"): \(summary.added) added, \(summary.updated) updated"

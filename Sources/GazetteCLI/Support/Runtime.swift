@@ -4,6 +4,7 @@ import GazetteCore
 import GazetteDelivery
 import GazetteMail
 import GazetteStore
+import GazetteStorePostgres
 import GazetteTemplates
 import Logging
 import Synchronization
@@ -36,8 +37,13 @@ struct Runtime {
         let settings: Settings
         let logger: Logger
 
-        func open(_ use: DatabaseUse = .create) throws -> Runtime {
-            let database = try AppDatabase.open(path: settings.database, mustExist: use == .mustExist)
+        /// A SQLite file, or a PostgreSQL database (always there: migrated first, under its lock).
+        func open(_ use: DatabaseUse = .create) async throws -> Runtime {
+            let database: any Store
+            switch settings.database {
+            case .sqlite(let path): database = try SQLiteStore.open(path: path, mustExist: use == .mustExist)
+            case .postgres(let address): database = try await PostgresStore.connect(address, logger: logger)
+            }
             return Runtime(settings: settings, database: database, logger: logger)
         }
     }

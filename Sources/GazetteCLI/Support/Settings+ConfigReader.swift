@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import GazetteCore
 import GazetteMail
+import GazetteStore
 import SystemPackage
 
 extension Settings {
@@ -29,9 +30,9 @@ extension Settings {
     static func load(database flag: String?) async throws -> Settings {
         var providers: [any ConfigProvider] = []
         if let flag {
-            providers.append(InMemoryProvider(name: "flags", values: ["gazette.database": ConfigValue(.string(flag), isSecret: false)]))
+            providers.append(InMemoryProvider(name: "flags", values: ["gazette.database": ConfigValue(.string(flag), isSecret: true)]))
         }
-        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN", "GAZETTE_API_TOKEN"])
+        let secrets: SecretsSpecifier<String, String> = .specific(["GAZETTE_DATABASE", "GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN", "GAZETTE_API_TOKEN"])
         providers.append(EnvironmentVariablesProvider(secretsSpecifier: secrets))
         let environment = ProcessInfo.processInfo.environment
         let configFile = environment["GAZETTE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -40,7 +41,7 @@ extension Settings {
         for (key, value) in envFile.values where key.hasPrefix("GAZETTE_") {
             // GAZETTE_SMTP_CA_FILE → gazette.smtp.ca.file, as the environment provider maps names.
             let components = key.lowercased().split(separator: "_").map(String.init)
-            fileValues[AbsoluteConfigKey(components)] = ConfigValue(.string(value), isSecret: EnvFile.secretKeys.contains(key))
+            fileValues[AbsoluteConfigKey(components)] = ConfigValue(.string(value), isSecret: EnvFile.secretKeys.contains(key) || key == "GAZETTE_DATABASE")
         }
         providers.append(InMemoryProvider(name: "env file", values: fileValues))
         var warnings = envFile.warnings
@@ -109,8 +110,15 @@ extension Settings {
                 "GAZETTE_DKIM_DOMAIN \(dkim.domain) is not the domain of GAZETTE_FROM (\(from.address.domain)) nor a parent of it: "
                     + "DMARC will not count the signature as aligned")
         }
+        // A PostgreSQL URL may carry a password: read as a secret, and never repeated in a message.
+        let database: DatabaseLocation
+        do throws(DatabaseLocationError) {
+            database = try DatabaseLocation(parsing: config.string(forKey: "database", isSecret: true).flatMap { $0.isEmpty ? nil : $0 } ?? "./gazette.sqlite")
+        } catch {
+            throw SettingsError("GAZETTE_DATABASE / --database: \(error)")
+        }
         return Settings(
-            database: text("database") ?? "./gazette.sqlite",
+            database: database,
             smtpURL: text("smtp.url"),
             smtpTLS: text("smtp.tls"),
             smtpUsername: text("smtp.username"),

@@ -1,9 +1,11 @@
 import GazetteCore
+import GazetteStore
 import GazetteMail
 
 /// Everything configurable, read once at start-up (flags > environment > env file > defaults).
 struct Settings: Sendable {
-    var database: String
+    /// A SQLite file, or a PostgreSQL database (whose password `description` leaves out).
+    var database: DatabaseLocation
     var smtpURL: String?
     var smtpTLS: String?
     var smtpUsername: String?

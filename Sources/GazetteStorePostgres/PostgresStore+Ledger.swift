@@ -1,0 +1,435 @@
+public import Foundation
+public import GazetteCore
+public import GazetteStore
+import Logging
+import PostgresNIO
+
+// The ledger, returned reports, leases and run history: the same rules as the SQLite backend's
+// `AppDatabase+Deliveries`, `+Bounces`, `+Lease` and `+Runs`.
+
+extension PostgresStore {
+    public func recoverInterrupted(edition: Edition, now: Date) async throws -> Int {
+        try await transaction { [logger] connection in
+            try await connection.count(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.queued.sql), updatedAt = \(now)
+                WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql) RETURNING 1
+                """, logger: logger)
+        }
+    }
+
+    public func enqueue(edition: Edition, subscriberIDs: [Int64], now: Date) async throws -> [Int64: DeliveryState] {
+        guard !subscriberIDs.isEmpty else { return [:] }
+        return try await transaction { [logger] connection in
+            let before = try await Self.states(connection, edition: edition, subscriberIDs: subscriberIDs, logger: logger)
+            let new = subscriberIDs.filter { before[$0] == nil }
+            if !new.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO delivery (edition, subscriberId, state, createdAt, updatedAt)
+                    SELECT \(edition.description), id, \(unescaped: DeliveryState.queued.sql), \(now), \(now) FROM unnest(\(new)) AS id
+                    ON CONFLICT (edition, subscriberId) DO NOTHING
+                    """, logger: logger)
+            }
+            return before
+        }
+    }
+
+    public func deliveryStates(edition: Edition, subscriberIDs: [Int64]) async throws -> [Int64: DeliveryState] {
+        guard !subscriberIDs.isEmpty else { return [:] }
+        return try await transaction { [logger] connection in
+            try await Self.states(connection, edition: edition, subscriberIDs: subscriberIDs, logger: logger)
+        }
+    }
+
+    static func states(
+        _ connection: PostgresConnection, edition: Edition, subscriberIDs: [Int64], logger: Logger
+    ) async throws -> [Int64: DeliveryState] {
+        var result: [Int64: DeliveryState] = [:]
+        for row in try await connection.rows(
+            "SELECT subscriberId, state FROM delivery WHERE edition = \(edition.description) AND subscriberId = ANY(\(subscriberIDs))",
+            logger: logger)
+        {
+            if let state = DeliveryState(rawValue: try row.value("state")) { result[try row.value("subscriberid")] = state }
+        }
+        return result
+    }
+
+    public func claim(
+        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, lease: LeaseClaim?
+    ) async throws -> [DeliveryTicket] {
+        try await transaction { [logger] connection in
+            if let lease {
+                try await Self.renewLease(
+                    connection, name: lease.name, holder: lease.holder, now: lease.now(), duration: lease.duration, logger: logger)
+            }
+            let only = subscriberIDs.map(Array.init)
+            // Rows another transaction is claiming right now are skipped, not waited for.
+            let select = """
+                SELECT delivery.id AS deliveryid, delivery.attempts AS deliveryattempts, \(Self.subscriberColumns)
+                FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                """
+            var rows = try await connection.rows(
+                """
+                \(unescaped: select)
+                WHERE delivery.edition = \(edition.description) AND delivery.state = \(unescaped: DeliveryState.queued.sql)
+                    AND (\(only)::bigint[] IS NULL OR delivery.subscriberId = ANY(\(only)))
+                ORDER BY delivery.subscriberId LIMIT \(limit) FOR UPDATE OF delivery SKIP LOCKED
+                """, logger: logger)
+            if rows.count < limit {
+                rows += try await connection.rows(
+                    """
+                    \(unescaped: select)
+                    WHERE delivery.edition = \(edition.description) AND delivery.state = \(unescaped: DeliveryState.deferred.sql)
+                        AND delivery.nextAttemptAt <= \(now)
+                        AND (\(only)::bigint[] IS NULL OR delivery.subscriberId = ANY(\(only)))
+                    ORDER BY delivery.subscriberId LIMIT \(limit - rows.count) FOR UPDATE OF delivery SKIP LOCKED
+                    """, logger: logger)
+            }
+            guard !rows.isEmpty else { return [] }
+            let ids = try rows.map { try $0.value("deliveryid", as: Int64.self) }
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.sending.sql), attempts = attempts + 1, updatedAt = \(now)
+                WHERE id = ANY(\(ids))
+                """, logger: logger)
+            return try rows.map { row in
+                DeliveryTicket(
+                    id: try row.value("deliveryid"), subscriber: try Self.subscriber(row),
+                    attempts: try row.value("deliveryattempts", as: Int.self) + 1)
+            }
+        }
+    }
+
+    public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
+                    updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL
+                WHERE id = \(deliveryID)
+                """, logger: logger)
+        }
+    }
+
+    public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.deferred.sql), lastCode = \(code), lastReply = \(reply),
+                    nextAttemptAt = \(retryAt), updatedAt = \(now)
+                WHERE id = \(deliveryID)
+                """, logger: logger)
+        }
+    }
+
+    public func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.failed.sql), lastCode = \(code), lastReply = \(reply),
+                    nextAttemptAt = NULL, updatedAt = \(now)
+                WHERE id = \(deliveryID)
+                """, logger: logger)
+        }
+    }
+
+    public func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.skipped.sql), lastReply = \(reason), updatedAt = \(now)
+                WHERE id = \(deliveryID)
+                """, logger: logger)
+        }
+    }
+
+    public func releaseClaims(deliveryIDs: [Int64], now: Date) async throws {
+        guard !deliveryIDs.isEmpty else { return }
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE delivery SET state = CASE WHEN nextAttemptAt IS NULL THEN \(unescaped: DeliveryState.queued.sql)
+                        ELSE \(unescaped: DeliveryState.deferred.sql) END,
+                    attempts = attempts - 1, updatedAt = \(now)
+                WHERE state = \(unescaped: DeliveryState.sending.sql) AND id = ANY(\(deliveryIDs))
+                """, logger: logger)
+        }
+    }
+
+    static func stateCounts(_ rows: [PostgresRandomAccessRow]) throws -> [DeliveryState: Int] {
+        var result: [DeliveryState: Int] = [:]
+        for row in rows {
+            if let state = DeliveryState(rawValue: try row.value("state")) { result[state] = try row.value("n", as: Int.self) }
+        }
+        return result
+    }
+
+    public func deliveryCounts(edition: Edition) async throws -> [DeliveryState: Int] {
+        try await transaction { [logger] connection in
+            try Self.stateCounts(try await connection.rows(
+                "SELECT state, COUNT(*) AS n FROM delivery WHERE edition = \(edition.description) GROUP BY state", logger: logger))
+        }
+    }
+
+    public func deliveryTotals() async throws -> [DeliveryState: Int] {
+        try await transaction { [logger] connection in
+            try Self.stateCounts(try await connection.rows("SELECT state, COUNT(*) AS n FROM delivery GROUP BY state", logger: logger))
+        }
+    }
+
+    func scalarCount(_ query: PostgresQuery) async throws -> Int {
+        try await transaction { [logger] connection in
+            try await connection.rows(query, logger: logger).first?.value("n", as: Int.self) ?? 0
+        }
+    }
+
+    public func waitingDeferredCount(edition: Edition, now: Date) async throws -> Int {
+        try await scalarCount(
+            """
+            SELECT COUNT(*) AS n FROM delivery WHERE edition = \(edition.description)
+                AND state = \(unescaped: DeliveryState.deferred.sql) AND nextAttemptAt > \(now)
+            """)
+    }
+
+    public func hardFailureCount(subscriberID: Int64) async throws -> Int {
+        try await scalarCount(
+            """
+            SELECT COUNT(*) AS n FROM delivery WHERE subscriberId = \(subscriberID)
+                AND state = \(unescaped: DeliveryState.failed.sql) AND lastCode BETWEEN 500 AND 599
+            """)
+    }
+
+    public func hasDeliveries(edition: Edition) async throws -> Bool {
+        try await scalarCount("SELECT COUNT(*) AS n FROM (SELECT 1 FROM delivery WHERE edition = \(edition.description) LIMIT 1) AS one") > 0
+    }
+
+    public func editionsWithDeliveries() async throws -> [String] {
+        try await transaction { [logger] connection in
+            try await connection.rows("SELECT DISTINCT edition FROM delivery ORDER BY edition DESC", logger: logger)
+                .map { try $0.value("edition", as: String.self) }
+        }
+    }
+
+    public func problemDeliveries(edition: Edition) async throws -> [(email: String, row: DeliveryRow)] {
+        let rows = try await transaction { [logger] connection in
+            try await connection.rows(
+                """
+                SELECT subscriber.email, delivery.subscriberId, delivery.state, delivery.attempts, delivery.nextAttemptAt,
+                    delivery.lastCode, COALESCE(delivery.bounceDiagnostic, delivery.lastReply) AS lastreply
+                FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                WHERE edition = \(edition.description) AND state IN (\(unescaped: DeliveryState.failed.sql),
+                    \(unescaped: DeliveryState.deferred.sql), \(unescaped: DeliveryState.bounced.sql), \(unescaped: DeliveryState.complained.sql))
+                ORDER BY subscriber.id
+                """, logger: logger
+            ).map { row in
+                ProblemRow(email: try row.value("email"), row: DeliveryRow(
+                    subscriberID: try row.value("subscriberid"), state: DeliveryState(rawValue: try row.value("state")) ?? .failed,
+                    attempts: try row.value("attempts"), nextAttemptAt: try row.value("nextattemptat"),
+                    lastCode: try row.value("lastcode"), lastReply: try row.value("lastreply")))
+            }
+        }
+        return rows.map { ($0.email, $0.row) }
+    }
+
+    private struct ProblemRow: Sendable {
+        var email: String
+        var row: DeliveryRow
+    }
+
+    // MARK: Returned reports
+
+    public func delivery(messageID: String) async throws -> DeliveryReference? {
+        try await transaction { [logger] connection in
+            guard let row = try await connection.rows(
+                "SELECT edition, subscriberId FROM delivery WHERE messageId = \(messageID) LIMIT 1", logger: logger
+            ).first, let edition = Edition(try row.value("edition", as: String.self)) else { return nil }
+            return DeliveryReference(edition: edition, subscriberID: try row.value("subscriberid"))
+        }
+    }
+
+    public func record(
+        _ report: ReturnedReport, for delivery: DeliveryReference, diagnostic: String, now: Date
+    ) async throws -> ReportEffect {
+        try await transaction { [logger] connection in
+            guard let row = try await connection.rows(
+                """
+                SELECT delivery.id, delivery.state, delivery.softBounceAt, subscriber.email
+                FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
+                WHERE delivery.edition = \(delivery.edition.description) AND delivery.subscriberId = \(delivery.subscriberID)
+                    AND delivery.state IN (\(unescaped: DeliveryState.sent.sql), \(unescaped: DeliveryState.bounced.sql),
+                        \(unescaped: DeliveryState.complained.sql))
+                FOR UPDATE OF delivery
+                """, logger: logger
+            ).first else { return .noDelivery }
+            let id: Int64 = try row.value("id")
+            let state = DeliveryState(rawValue: try row.value("state")) ?? .sent
+            let email: String = try row.value("email")
+            var changed = false
+
+            func suppress(_ reason: String) async throws {
+                let inserted = try await connection.count(
+                    """
+                    INSERT INTO suppression (emailKey, reason, createdAt) VALUES (\(email.lowercased()), \(reason), \(now))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger)
+                changed = changed || inserted > 0
+            }
+
+            switch report {
+            case .hardBounce:
+                if state == .sent {
+                    try await connection.query(
+                        """
+                        UPDATE delivery SET state = \(unescaped: DeliveryState.bounced.sql), bounceDiagnostic = \(diagnostic),
+                            bouncedAt = \(now), updatedAt = \(now)
+                        WHERE id = \(id)
+                        """, logger: logger)
+                    changed = true
+                }
+                try await suppress("hard bounce (\(delivery.edition)): \(diagnostic)")
+            case .softBounce:
+                if try row.value("softbounceat", as: Date?.self) == nil {
+                    try await connection.query(
+                        """
+                        UPDATE delivery SET softBounceAt = \(now), bounceDiagnostic = COALESCE(bounceDiagnostic, \(diagnostic)),
+                            updatedAt = \(now)
+                        WHERE id = \(id)
+                        """, logger: logger)
+                    changed = true
+                }
+                let recent = try await connection.rows(
+                    """
+                    SELECT softBounceAt FROM delivery WHERE subscriberId = \(delivery.subscriberID) AND edition <= \(delivery.edition.description)
+                        AND state IN (\(unescaped: DeliveryState.sent.sql), \(unescaped: DeliveryState.bounced.sql),
+                            \(unescaped: DeliveryState.complained.sql))
+                    ORDER BY edition DESC LIMIT \(StorePolicy.softBouncesBeforeSuppression)
+                    """, logger: logger)
+                let allSoft = try recent.allSatisfy { try $0.value("softbounceat", as: Date?.self) != nil }
+                if recent.count == StorePolicy.softBouncesBeforeSuppression, allSoft {
+                    try await suppress(
+                        "soft bounces in \(StorePolicy.softBouncesBeforeSuppression) editions in a row; last (\(delivery.edition)): \(diagnostic)")
+                }
+            case .complaint:
+                if state != .complained {
+                    try await connection.query(
+                        """
+                        UPDATE delivery SET state = \(unescaped: DeliveryState.complained.sql), bounceDiagnostic = \(diagnostic),
+                            bouncedAt = \(now), updatedAt = \(now)
+                        WHERE id = \(id)
+                        """, logger: logger)
+                    changed = true
+                }
+                let unsubscribed = try await connection.count(
+                    """
+                    UPDATE subscriber SET status = \(unescaped: SubscriberStatus.unsubscribed.sql), updatedAt = \(now)
+                    WHERE id = \(delivery.subscriberID) AND status != \(unescaped: SubscriberStatus.unsubscribed.sql) RETURNING 1
+                    """, logger: logger)
+                changed = changed || unsubscribed > 0
+                try await suppress("complaint (\(delivery.edition)): \(diagnostic)")
+            }
+            return changed ? .recorded : .alreadyRecorded
+        }
+    }
+
+    public func softBounceCount(edition: Edition) async throws -> Int {
+        try await scalarCount(
+            "SELECT COUNT(*) AS n FROM delivery WHERE edition = \(edition.description) AND softBounceAt IS NOT NULL")
+    }
+
+    // MARK: Leases
+
+    public func acquireLease(
+        name: String, holder: String, now: Date, duration: TimeInterval, isAbandoned: @escaping @Sendable (String) -> Bool
+    ) async throws {
+        try await transaction { [logger] connection in
+            let expiresAt = now.addingTimeInterval(duration)
+            if let row = try await connection.rows(
+                "SELECT holder, expiresAt FROM runLease WHERE name = \(name) FOR UPDATE", logger: logger
+            ).first {
+                let owner: String = try row.value("holder")
+                let until: Date = try row.value("expiresat")
+                if owner != holder && until > now && !isAbandoned(owner) {
+                    throw StoreError.leaseHeld(edition: name, until: Timestamp.format(until))
+                }
+                try await connection.query(
+                    "UPDATE runLease SET holder = \(holder), expiresAt = \(expiresAt) WHERE name = \(name)", logger: logger)
+            } else {
+                let inserted = try await connection.count(
+                    """
+                    INSERT INTO runLease (name, holder, expiresAt) VALUES (\(name), \(holder), \(expiresAt))
+                    ON CONFLICT (name) DO NOTHING RETURNING 1
+                    """, logger: logger)
+                // Another process created it between the two statements: it holds the lease now.
+                if inserted == 0 { throw StoreError.leaseHeld(edition: name, until: Timestamp.format(expiresAt)) }
+            }
+        }
+    }
+
+    public func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) async throws {
+        try await transaction { [logger] connection in
+            try await Self.renewLease(connection, name: name, holder: holder, now: now, duration: duration, logger: logger)
+        }
+    }
+
+    static func renewLease(
+        _ connection: PostgresConnection, name: String, holder: String, now: Date, duration: TimeInterval, logger: Logger
+    ) async throws {
+        let renewed = try await connection.count(
+            """
+            UPDATE runLease SET expiresAt = \(now.addingTimeInterval(duration)) WHERE name = \(name) AND holder = \(holder)
+            RETURNING 1
+            """, logger: logger)
+        guard renewed == 1 else { throw StoreError.leaseLost(name: name) }
+    }
+
+    /// The heartbeat's thread waits here while a task renews the lease: postgres-nio is async only, and
+    /// its I/O runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
+    public func renewLeaseBlocking(name: String, holder: String, now: Date, duration: TimeInterval) throws {
+        let outcome = BlockingOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await renewLease(name: name, holder: holder, now: now, duration: duration) } catch { outcome.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    public func releaseLease(name: String, holder: String) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query("DELETE FROM runLease WHERE name = \(name) AND holder = \(holder)", logger: logger)
+        }
+    }
+
+    // MARK: Run history
+
+    public func recordRun(_ run: SendRunRecord) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                INSERT INTO sendRun (edition, startedAt, seconds, sent, deferred, failed, skipped)
+                VALUES (\(run.edition), \(run.startedAt), \(run.seconds), \(run.sent), \(run.deferred), \(run.failed), \(run.skipped))
+                """, logger: logger)
+        }
+    }
+
+    public func lastRun() async throws -> SendRunRecord? {
+        try await transaction { [logger] connection in
+            try await connection.rows("SELECT * FROM sendRun ORDER BY startedAt DESC, id DESC LIMIT 1", logger: logger).first.map {
+                SendRunRecord(
+                    edition: try $0.value("edition"), startedAt: try $0.value("startedat"), seconds: try $0.value("seconds"),
+                    sent: try $0.value("sent"), deferred: try $0.value("deferred"), failed: try $0.value("failed"),
+                    skipped: try $0.value("skipped"))
+            }
+        }
+    }
+}
+
+/// The error of a blocking call, handed from the task that ran it to the waiting thread.
+private final class BlockingOutcome: @unchecked Sendable {
+    // Written by the task before it signals the semaphore, read by the thread after the wait returns:
+    // the semaphore orders the two.
+    var error: (any Error)?
+    func set(_ error: any Error) { self.error = error }
+}

@@ -1,0 +1,416 @@
+public import Foundation
+public import GazetteCore
+public import GazetteStore
+import Logging
+import PostgresNIO
+
+// Subscribers, signup lifecycle, suppression, personal data: the same rules as the SQLite backend's
+// `AppDatabase+Subscribers`, `+Lifecycle`, `+PersonalData` (see the comments there for why).
+
+extension PostgresStore {
+    static let subscriberColumns = """
+        subscriber.id, subscriber.email, subscriber.emailKey, subscriber.name, subscriber.timeZone, subscriber.sendDay,
+        subscriber.sendHour, subscriber.languages, subscriber.levels, subscriber.remoteOnly, subscriber.locations,
+        subscriber.minSalary, subscriber.skipEmpty, subscriber.status, subscriber.pausedUntil
+        """
+
+    static func subscriber(_ row: PostgresRandomAccessRow) throws -> Subscriber {
+        Subscriber(
+            id: try row.value("id", as: Int64.self), email: try row.value("email"), name: try row.value("name"),
+            timeZone: try row.value("timezone"), sendDay: Weekday(rawValue: try row.value("sendday", as: Int.self)) ?? .monday,
+            sendHour: try row.value("sendhour"),
+            preferences: Preferences(
+                languages: try StoredList.strings(text: row.value("languages"), column: "subscriber.languages"),
+                levels: try StoredList.strings(text: row.value("levels"), column: "subscriber.levels").compactMap(Level.init(rawValue:)),
+                remoteOnly: try row.value("remoteonly"),
+                locations: try StoredList.strings(text: row.value("locations"), column: "subscriber.locations"),
+                minSalary: try row.value("minsalary", as: Int?.self), skipEmpty: try row.value("skipempty")),
+            status: SubscriberStatus(rawValue: try row.value("status")) ?? .active,
+            pausedUntil: try row.value("pauseduntil", as: Date?.self))
+    }
+
+    /// Serializes writers of one address (signup, confirmation, import) for the rest of the transaction,
+    /// as SQLite's single writer does: two signups for one address then claim the confirmation slot once.
+    static func lockAddress(_ key: String, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(key)))", logger: logger)
+    }
+
+    public func importSubscribers(_ rows: [ImportedSubscriber], now: Date, signer: LinkSigner?) async throws -> SubscriberImportSummary {
+        try await transaction { [logger] connection in
+            var erasedHashes: Set<String> = []
+            if signer != nil {
+                erasedHashes = Set(try await connection.rows("SELECT hash FROM suppressedHash", logger: logger).map {
+                    try $0.value("hash", as: String.self)
+                })
+            }
+            var summary = SubscriberImportSummary()
+            for row in rows {
+                let subscriber = row.subscriber
+                let key = subscriber.email.lowercased()
+                try await Self.lockAddress(key, connection, logger: logger)
+                let languages = try StoredList.json(subscriber.preferences.languages, column: "languages")
+                let levels = try StoredList.json(subscriber.preferences.levels.map(\.rawValue), column: "levels")
+                let locations = try StoredList.json(subscriber.preferences.locations, column: "locations")
+                var status = subscriber.status
+                if let signer, !erasedHashes.isEmpty, status == .active, erasedHashes.contains(signer.addressHash(key)) {
+                    status = .pending
+                }
+                let existing = try await connection.rows(
+                    "SELECT id, status FROM subscriber WHERE emailKey = \(key) FOR UPDATE", logger: logger
+                ).first
+                if let existing {
+                    if try existing.value("status", as: String.self) == SubscriberStatus.unsubscribed.rawValue {
+                        if status != .unsubscribed { summary.keptUnsubscribed += 1 }
+                        status = .unsubscribed
+                    }
+                    let id: Int64 = try existing.value("id")
+                    let skipEmpty: Bool? = row.setsSkipEmpty ? subscriber.preferences.skipEmpty : nil
+                    try await connection.query(
+                        """
+                        UPDATE subscriber SET email = \(subscriber.email), emailKey = \(key), name = \(subscriber.name),
+                            timeZone = \(subscriber.timeZone), sendDay = \(subscriber.sendDay.rawValue), sendHour = \(subscriber.sendHour),
+                            languages = \(languages), levels = \(levels), remoteOnly = \(subscriber.preferences.remoteOnly),
+                            locations = \(locations), minSalary = \(subscriber.preferences.minSalary), updatedAt = \(now),
+                            skipEmpty = COALESCE(\(skipEmpty), skipEmpty),
+                            pausedUntil = CASE WHEN \(row.setsPausedUntil) THEN \(subscriber.pausedUntil) ELSE pausedUntil END,
+                            pendingSince = CASE WHEN \(status.rawValue) = \(unescaped: SubscriberStatus.pending.sql)
+                                THEN COALESCE(CASE WHEN status = \(unescaped: SubscriberStatus.pending.sql) THEN pendingSince END, \(now))
+                                ELSE NULL END,
+                            status = \(status.rawValue)
+                        WHERE id = \(id)
+                        """, logger: logger)
+                    summary.updated += 1
+                } else {
+                    let pendingSince: Date? = status == .pending ? now : nil
+                    try await connection.query(
+                        """
+                        INSERT INTO subscriber (id, email, emailKey, name, timeZone, sendDay, sendHour, languages, levels,
+                            remoteOnly, locations, minSalary, skipEmpty, status, pausedUntil, pendingSince, createdAt, updatedAt)
+                        VALUES (COALESCE(\(subscriber.id), nextval(pg_get_serial_sequence('subscriber', 'id'))),
+                            \(subscriber.email), \(key), \(subscriber.name), \(subscriber.timeZone),
+                            \(subscriber.sendDay.rawValue), \(subscriber.sendHour), \(languages), \(levels),
+                            \(subscriber.preferences.remoteOnly), \(locations), \(subscriber.preferences.minSalary),
+                            \(subscriber.preferences.skipEmpty), \(status.rawValue), \(subscriber.pausedUntil), \(pendingSince),
+                            \(now), \(now))
+                        """, logger: logger)
+                    summary.added += 1
+                    if subscriber.id != nil {
+                        // An explicit id does not move the identity on: keep new ids above every stored one.
+                        try await connection.query(
+                            "SELECT setval(pg_get_serial_sequence('subscriber', 'id'), (SELECT MAX(id) FROM subscriber))",
+                            logger: logger)
+                    }
+                }
+            }
+            return summary
+        }
+    }
+
+    public func subscriber(email: String) async throws -> Subscriber? {
+        try await transaction { [logger] connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.subscriberColumns) FROM subscriber WHERE emailKey = \(email.lowercased())", logger: logger
+            ).first.map(Self.subscriber)
+        }
+    }
+
+    public func subscriber(id: Int64) async throws -> Subscriber? {
+        try await transaction { [logger] connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.subscriberColumns) FROM subscriber WHERE id = \(id)", logger: logger
+            ).first.map(Self.subscriber)
+        }
+    }
+
+    public func subscribers(status: SubscriberStatus?) async throws -> [Subscriber] {
+        try await transaction { [logger] connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.subscriberColumns) FROM subscriber
+                WHERE \(status?.rawValue)::text IS NULL OR status = \(status?.rawValue) ORDER BY id
+                """, logger: logger
+            ).map(Self.subscriber)
+        }
+    }
+
+    public func activeSubscribers(afterID: Int64, limit: Int) async throws -> [Subscriber] {
+        try await transaction { [logger] connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.subscriberColumns) FROM subscriber
+                WHERE status = \(unescaped: SubscriberStatus.active.sql) AND id > \(afterID) ORDER BY id LIMIT \(limit)
+                """, logger: logger
+            ).map(Self.subscriber)
+        }
+    }
+
+    public func searchSubscribers(_ text: String, limit: Int) async throws -> [Subscriber] {
+        let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try await transaction { [logger] connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.subscriberColumns) FROM subscriber
+                WHERE emailKey LIKE \(pattern) ESCAPE '\\' OR lower(name) LIKE \(pattern) ESCAPE '\\'
+                ORDER BY id LIMIT \(limit)
+                """, logger: logger
+            ).map(Self.subscriber)
+        }
+    }
+
+    public func updatePreferences(
+        subscriberID: Int64, timeZone: String, sendDay: Weekday, sendHour: Int, preferences: Preferences, now: Date
+    ) async throws {
+        let languages = try StoredList.json(preferences.languages, column: "languages")
+        let levels = try StoredList.json(preferences.levels.map(\.rawValue), column: "levels")
+        let locations = try StoredList.json(preferences.locations, column: "locations")
+        try await transaction { [logger] connection in
+            let changed = try await connection.count(
+                """
+                UPDATE subscriber SET timeZone = \(timeZone), sendDay = \(sendDay.rawValue), sendHour = \(sendHour),
+                    languages = \(languages), levels = \(levels), remoteOnly = \(preferences.remoteOnly),
+                    locations = \(locations), minSalary = \(preferences.minSalary), skipEmpty = \(preferences.skipEmpty),
+                    updatedAt = \(now)
+                WHERE id = \(subscriberID) RETURNING 1
+                """, logger: logger)
+            guard changed == 1 else { throw StoreError.unknownSubscriber("#\(subscriberID)") }
+        }
+    }
+
+    @discardableResult
+    public func unsubscribe(email: String, now: Date) async throws -> Bool {
+        try await transaction { [logger] connection in
+            guard let row = try await connection.rows(
+                "SELECT status FROM subscriber WHERE emailKey = \(email.lowercased()) FOR UPDATE", logger: logger
+            ).first else { throw StoreError.unknownSubscriber(email) }
+            guard try row.value("status", as: String.self) != SubscriberStatus.unsubscribed.rawValue else { return false }
+            try await connection.query(
+                """
+                UPDATE subscriber SET status = \(unescaped: SubscriberStatus.unsubscribed.sql), updatedAt = \(now)
+                WHERE emailKey = \(email.lowercased())
+                """, logger: logger)
+            return true
+        }
+    }
+
+    @discardableResult
+    public func unsubscribe(subscriberID: Int64, now: Date) async throws -> Bool {
+        try await transaction { [logger] connection in
+            guard let row = try await connection.rows(
+                "SELECT status FROM subscriber WHERE id = \(subscriberID) FOR UPDATE", logger: logger
+            ).first else { throw StoreError.unknownSubscriber("#\(subscriberID)") }
+            guard try row.value("status", as: String.self) != SubscriberStatus.unsubscribed.rawValue else { return false }
+            try await connection.query(
+                "UPDATE subscriber SET status = \(unescaped: SubscriberStatus.unsubscribed.sql), updatedAt = \(now) WHERE id = \(subscriberID)",
+                logger: logger)
+            return true
+        }
+    }
+
+    // MARK: Lifecycle
+
+    public func requestSignup(_ subscriber: Subscriber, now: Date) async throws -> SignupOutcome {
+        let key = subscriber.email.lowercased()
+        let languages = try StoredList.json(subscriber.preferences.languages, column: "languages")
+        let levels = try StoredList.json(subscriber.preferences.levels.map(\.rawValue), column: "levels")
+        let locations = try StoredList.json(subscriber.preferences.locations, column: "locations")
+        return try await transaction { [logger] connection in
+            try await Self.lockAddress(key, connection, logger: logger)
+            if try await !connection.rows("SELECT 1 AS one FROM suppression WHERE emailKey = \(key)", logger: logger).isEmpty {
+                return .suppressed
+            }
+            if let existing = try await connection.rows(
+                "SELECT id, status, confirmationSentAt FROM subscriber WHERE emailKey = \(key)", logger: logger
+            ).first {
+                if try existing.value("status", as: String.self) == SubscriberStatus.active.rawValue { return .alreadyActive }
+                if let last = try existing.value("confirmationsentat", as: Date?.self), last <= now,
+                   now.timeIntervalSince(last) < StorePolicy.confirmationInterval {
+                    return .throttled
+                }
+                let id: Int64 = try existing.value("id")
+                try await connection.query(
+                    """
+                    UPDATE subscriber SET email = \(subscriber.email), name = \(subscriber.name), timeZone = \(subscriber.timeZone),
+                        sendDay = \(subscriber.sendDay.rawValue), sendHour = \(subscriber.sendHour), languages = \(languages),
+                        levels = \(levels), remoteOnly = \(subscriber.preferences.remoteOnly), locations = \(locations),
+                        minSalary = \(subscriber.preferences.minSalary), status = \(unescaped: SubscriberStatus.pending.sql),
+                        pendingSince = CASE WHEN status = \(unescaped: SubscriberStatus.pending.sql) THEN COALESCE(pendingSince, \(now)) ELSE \(now) END,
+                        confirmationSentAt = \(now), updatedAt = \(now)
+                    WHERE id = \(id)
+                    """, logger: logger)
+                var pending = subscriber
+                pending.id = id
+                pending.status = .pending
+                return .confirmationDue(pending)
+            }
+            let inserted = try await connection.rows(
+                """
+                INSERT INTO subscriber (email, emailKey, name, timeZone, sendDay, sendHour, languages, levels, remoteOnly,
+                    locations, minSalary, skipEmpty, status, pausedUntil, pendingSince, confirmationSentAt, createdAt, updatedAt)
+                VALUES (\(subscriber.email), \(key), \(subscriber.name), \(subscriber.timeZone), \(subscriber.sendDay.rawValue),
+                    \(subscriber.sendHour), \(languages), \(levels), \(subscriber.preferences.remoteOnly), \(locations),
+                    \(subscriber.preferences.minSalary), \(subscriber.preferences.skipEmpty), \(unescaped: SubscriberStatus.pending.sql),
+                    NULL, \(now), \(now), \(now), \(now))
+                RETURNING id
+                """, logger: logger)
+            var pending = subscriber
+            pending.id = try inserted.first?.value("id", as: Int64.self)
+            pending.status = .pending
+            pending.pausedUntil = nil
+            return .confirmationDue(pending)
+        }
+    }
+
+    public func confirmSubscription(subscriberID: Int64, now: Date, signer: LinkSigner) async throws -> Subscriber? {
+        try await transaction { [logger] connection in
+            guard var subscriber = try await connection.rows(
+                "SELECT \(unescaped: Self.subscriberColumns) FROM subscriber WHERE id = \(subscriberID) FOR UPDATE", logger: logger
+            ).first.map(Self.subscriber) else { return nil }
+            switch subscriber.status {
+            case .active: return subscriber
+            case .pending:
+                try await connection.query(
+                    """
+                    UPDATE subscriber SET status = \(unescaped: SubscriberStatus.active.sql), updatedAt = \(now), pendingSince = NULL
+                    WHERE id = \(subscriberID)
+                    """, logger: logger)
+                // A new confirmation is new consent: an erased person's hash no longer holds them back.
+                try await connection.query(
+                    "DELETE FROM suppressedHash WHERE hash = \(signer.addressHash(subscriber.email.lowercased()))", logger: logger)
+                subscriber.status = .active
+                return subscriber
+            case .unsubscribed: return nil
+            }
+        }
+    }
+
+    @discardableResult
+    public func purgeStalePending(now: Date) async throws -> Int {
+        try await transaction { [logger] connection in
+            try await connection.count(
+                """
+                DELETE FROM subscriber WHERE status = \(unescaped: SubscriberStatus.pending.sql) AND pendingSince IS NOT NULL
+                    AND pendingSince < \(now.addingTimeInterval(-StorePolicy.pendingLifetime))
+                RETURNING 1
+                """, logger: logger)
+        }
+    }
+
+    public func pause(subscriberID: Int64, until: Date?, now: Date) async throws {
+        try await transaction { [logger] connection in
+            let changed = try await connection.count(
+                "UPDATE subscriber SET pausedUntil = \(until), updatedAt = \(now) WHERE id = \(subscriberID) RETURNING 1",
+                logger: logger)
+            guard changed == 1 else { throw StoreError.unknownSubscriber("#\(subscriberID)") }
+        }
+    }
+
+    // MARK: Suppression
+
+    public func isSuppressed(email: String) async throws -> Bool {
+        try await transaction { [logger] connection in
+            try await !connection.rows("SELECT 1 AS one FROM suppression WHERE emailKey = \(email.lowercased())", logger: logger).isEmpty
+        }
+    }
+
+    public func isSuppressed(email: String, signer: LinkSigner) async throws -> Bool {
+        try await transaction { [logger] connection in
+            try await !connection.rows(
+                """
+                SELECT 1 AS one FROM suppression WHERE emailKey = \(email.lowercased())
+                UNION ALL SELECT 1 AS one FROM suppressedHash WHERE hash = \(signer.addressHash(email))
+                """, logger: logger
+            ).isEmpty
+        }
+    }
+
+    public func suppressedKeys() async throws -> Set<String> {
+        try await transaction { [logger] connection in
+            Set(try await connection.rows("SELECT emailKey FROM suppression", logger: logger).map { try $0.value("emailkey", as: String.self) })
+        }
+    }
+
+    public func suppress(email: String, reason: String, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                INSERT INTO suppression (emailKey, reason, createdAt) VALUES (\(email.lowercased()), \(reason), \(now))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    public func installationSecret() async throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let candidate = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return try await transaction { [logger] connection in
+            // Several processes may start at once: the first insert wins, and everyone reads it back.
+            try await connection.query(
+                "INSERT INTO setting (key, value) VALUES ('secret', \(candidate)) ON CONFLICT (key) DO NOTHING", logger: logger)
+            return try await connection.rows("SELECT value FROM setting WHERE key = 'secret'", logger: logger)[0].value("value")
+        }
+    }
+
+    // MARK: Personal data
+
+    public func personalData(email: String) async throws -> PersonalData? {
+        let key = email.lowercased()
+        return try await transaction { [logger] connection in
+            let subscriber = try await connection.query("SELECT * FROM subscriber WHERE emailKey = \(key)", logger: logger).collect().first
+            let suppression = try await connection.query("SELECT * FROM suppression WHERE emailKey = \(key)", logger: logger).collect()
+            guard subscriber != nil || !suppression.isEmpty else { return nil }
+            var deliveries: [PostgresRow] = []
+            if let subscriber {
+                let id = try subscriber.makeRandomAccess().value("id", as: Int64.self)
+                deliveries = try await connection.query(
+                    "SELECT * FROM delivery WHERE subscriberId = \(id) ORDER BY edition, id", logger: logger).collect()
+            }
+            return PersonalData(
+                subscriber: try subscriber.map(Self.columns), deliveries: try deliveries.map(Self.columns),
+                suppression: try suppression.map(Self.columns))
+        }
+    }
+
+    /// A row column by column, as the SQLite backend exports it: SQLite's column names, dates as the text
+    /// SQLite stores, booleans as 0 and 1.
+    static func columns(_ row: PostgresRow) throws -> [String: StoredValue] {
+        var result: [String: StoredValue] = [:]
+        for cell in row {
+            let name = PostgresSchema.columnNames[cell.columnName] ?? cell.columnName
+            guard cell.bytes != nil else {
+                result[name] = .null
+                continue
+            }
+            switch cell.dataType {
+            case .int2, .int4, .int8: result[name] = .integer(try cell.decode(Int64.self))
+            case .float4, .float8: result[name] = .real(try cell.decode(Double.self))
+            case .bool: result[name] = .integer(try cell.decode(Bool.self) ? 1 : 0)
+            case .timestamptz, .timestamp: result[name] = .text(StoredDate(try cell.decode(Date.self)).text)
+            default: result[name] = .text(try cell.decode(String.self))
+            }
+        }
+        return result
+    }
+
+    @discardableResult
+    public func erase(email: String, now: Date, signer: LinkSigner) async throws -> Bool {
+        let key = email.lowercased()
+        return try await transaction { [logger] connection in
+            try await Self.lockAddress(key, connection, logger: logger)
+            var found = try await connection.count("DELETE FROM suppression WHERE emailKey = \(key) RETURNING 1", logger: logger) > 0
+            if let row = try await connection.rows("SELECT id FROM subscriber WHERE emailKey = \(key)", logger: logger).first {
+                let id: Int64 = try row.value("id")
+                try await connection.query("DELETE FROM delivery WHERE subscriberId = \(id)", logger: logger)
+                try await connection.query("DELETE FROM subscriber WHERE id = \(id)", logger: logger)
+                found = true
+            }
+            guard found else { return false }
+            try await connection.query(
+                """
+                INSERT INTO suppressedHash (hash, reason, createdAt) VALUES (\(signer.addressHash(key)), 'erased', \(now))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+            return true
+        }
+    }
+}
