@@ -137,7 +137,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Shared by the test targets: real SMTP peers, the independent message checker, decoders.
-        .target(name: "GazetteTestSupport", path: "Tests/GazetteTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "GazetteTestSupport", dependencies: ["GazetteStore", "GazetteStorePostgres"], path: "Tests/GazetteTestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(name: "GazetteCoreTests", dependencies: ["GazetteCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GazetteStoreTests",
@@ -169,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "GazetteWebTests",
             dependencies: [
-                "GazetteWeb", "GazetteStore", "GazetteCore",
+                "GazetteWeb", "GazetteStore", "GazetteCore", "GazetteTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

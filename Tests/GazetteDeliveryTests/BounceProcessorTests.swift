@@ -47,7 +47,7 @@ struct BounceProcessorTests {
         return (harness, recorder, run)
     }
 
-    static func processor(_ database: AppDatabase) -> BounceProcessor {
+    static func processor(_ database: any Store) -> BounceProcessor {
         BounceProcessor(database: database, signer: signer, logger: Logger(label: "test"))
     }
 
@@ -155,7 +155,8 @@ struct BounceProcessorTests {
         #expect(try await processor.process(try Self.report("ses-hard.eml", verp: otherSecret.value, messageID: "y"), now: Date()) == .unmatched)
         // The subscriber was erased (their rows go with them).
         let id = try #require(try await harness.database.subscriber(email: "ghost@mail.example.net")?.id)
-        try await harness.database.writer.write { db in try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id]) }
+        let sqlite = try #require(harness.database as? SQLiteStore)
+        try await sqlite.writer.write { db in try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id]) }
         let message = try Self.report("postfix-hard.eml", verp: ghost.envelope.sender.value, messageID: Self.messageID(of: ghost.bytes))
         #expect(try await processor.process(message, now: Date()) == .unmatched)
         #expect(try await harness.database.suppressedKeys().isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteDelivery
 import GazetteMail
@@ -39,17 +40,17 @@ final class ScriptedTransport: MailTransport {
     }
 }
 
-/// An in-memory database with the given subscribers and a little edition data, and a run factory.
+/// A fresh database (in-memory SQLite, or PostgreSQL) with the given subscribers and a little edition data, and a run factory.
 struct DeliveryHarness {
     static let edition = Edition("2026-W48")!
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    let database: AppDatabase
+    let database: any Store
     let factory: MessageFactory
 
-    init(subscribers: [Subscriber]) async throws {
-        database = try AppDatabase.inMemory()
+    init(subscribers: [Subscriber], backend: StoreBackend = .sqlite) async throws {
+        database = try await backend.makeStore()
         _ = try await database.importSubscribers(subscribers, now: Date())
         try await database.upsertOpenings([
             Opening(

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteDelivery
 import GazetteMail
@@ -14,8 +15,9 @@ struct SendRunTests {
         Subscriber(email: "gone@example.com", name: "Gone", status: .unsubscribed),
     ]
 
-    @Test func sendsOnlyToDueSubscribersAndNeverTwice() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func sendsOnlyToDueSubscribersAndNeverTwice(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let transport = ScriptedTransport()
         let first = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z"))
         #expect(transport.recipients.sorted() == ["early@example.com", "utc@example.com"])
@@ -30,8 +32,9 @@ struct SendRunTests {
         #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 3])
     }
 
-    @Test func nowIgnoresSendTimesAndLimitCapsARun() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func nowIgnoresSendTimesAndLimitCapsARun(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let transport = ScriptedTransport()
         var options = DeliveryHarness.options(at: "2026-11-23T00:30:00Z", now: true)
         options.limit = 2
@@ -41,8 +44,9 @@ struct SendRunTests {
         #expect(Set(transport.recipients).count == 3 && transport.recipients.count == 3)
     }
 
-    @Test func temporaryFailuresAreDeferredAndDeliveredOnceByALaterRun() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func temporaryFailuresAreDeferredAndDeliveredOnceByALaterRun(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let throttled = ScriptedTransport { recipient in
             recipient == "utc@example.com" ? .success(.deferred(code: 451, reply: "451 4.7.1 try later")) : .success(.accepted(detail: "250"))
         }
@@ -57,8 +61,9 @@ struct SendRunTests {
         #expect(healthy.recipients == ["utc@example.com"])
     }
 
-    @Test func permanentFailuresAreRecordedAndNeverRetried() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func permanentFailuresAreRecordedAndNeverRetried(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let rejecting = ScriptedTransport { recipient in
             recipient == "utc@example.com" ? .success(.rejected(code: 550, reply: "550 5.1.1 no such user")) : .success(.accepted(detail: "250"))
         }
@@ -72,8 +77,9 @@ struct SendRunTests {
         #expect(problems.first?.row.lastReply == "550 5.1.1 no such user")
     }
 
-    @Test func repeatedPermanentFailuresSuppressTheAddress() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func repeatedPermanentFailuresSuppressTheAddress(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let rejecting = ScriptedTransport { recipient in
             recipient == "utc@example.com" ? .success(.rejected(code: 550, reply: "550 5.1.1 no such user")) : .success(.accepted(detail: "250"))
         }
@@ -90,8 +96,9 @@ struct SendRunTests {
         #expect((third.sent, third.failed, third.skipped) == (2, 0, 1))
     }
 
-    @Test func anUnavailableServerStopsTheRunAndMarksNothingSent() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func anUnavailableServerStopsTheRunAndMarksNothingSent(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let down = ScriptedTransport { _ in .failure(.serverUnavailable("connection refused")) }
         await #expect(throws: DeliveryError.self) {
             _ = try await harness.run(down).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
@@ -102,8 +109,9 @@ struct SendRunTests {
         #expect(try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:35:00Z", now: true)).sent == 3)
     }
 
-    @Test func rowsLeftInFlightByADeadRunAreSentAgain() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func rowsLeftInFlightByADeadRunAreSentAgain(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let ids = try await harness.database.subscribers(status: .active).compactMap(\.id)
         _ = try await harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
         _ = try await harness.database.claim(edition: DeliveryHarness.edition, now: Date(), limit: 2)  // then the process "died"
@@ -112,8 +120,9 @@ struct SendRunTests {
         #expect(summary.recovered == 2 && summary.sent == 3)
     }
 
-    @Test func closedEditionsAreRefused() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func closedEditionsAreRefused(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let transport = ScriptedTransport()
         // Week ends 2026-11-30T00:00Z; with 24 h of grace the last moment is 2026-12-01T00:00Z.
         _ = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-30T23:59:59Z", now: true))
@@ -122,8 +131,9 @@ struct SendRunTests {
         }
     }
 
-    @Test func aSecondRunIsKeptOutByTheLease() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func aSecondRunIsKeptOutByTheLease(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         try await harness.database.acquireLease(name: "send 2026-W48", holder: "other run", now: Date(), duration: 60)
         do {
             _ = try await harness.run(ScriptedTransport()).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
@@ -134,8 +144,9 @@ struct SendRunTests {
         #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
     }
 
-    @Test func dryRunListsWhoWouldGetWhatAndWritesNothing() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func dryRunListsWhoWouldGetWhatAndWritesNothing(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let transport = ScriptedTransport()
         var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z")
         options.dryRun = true
@@ -147,11 +158,12 @@ struct SendRunTests {
         #expect(summary.line.hasPrefix("2026-W48 (dry run): would send 2, already sent 0"))
     }
 
-    @Test func emptyDigestsAreSkippedOnlyWhenAskedTo() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func emptyDigestsAreSkippedOnlyWhenAskedTo(backend: StoreBackend) async throws {
         let harness = try await DeliveryHarness(subscribers: [
             Subscriber(email: "cobol@example.com", name: "C", preferences: Preferences(languages: ["COBOL"])),
             Subscriber(email: "go@example.com", name: "G", preferences: Preferences(languages: ["Go"])),
-        ])
+        ], backend: backend)
         var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         options.skipEmpty = true
         let transport = ScriptedTransport()
@@ -160,8 +172,9 @@ struct SendRunTests {
         #expect(transport.recipients == ["go@example.com"])
     }
 
-    @Test func subscribersWhoLeaveAfterBeingQueuedAreSkipped() async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func subscribersWhoLeaveAfterBeingQueuedAreSkipped(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         options.limit = 1
         _ = try await harness.run(ScriptedTransport()).run(options)  // queues all three, sends one
@@ -174,8 +187,9 @@ struct SendRunTests {
 }
 
 struct MessageFactoryTests {
-    @Test func previewAndSendProduceTheSameBytes() async throws {
-        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func previewAndSendProduceTheSameBytes(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster, backend: backend)
         let outbox = NSTemporaryDirectory() + "gazette-outbox-\(UUID().uuidString)"
         let options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         _ = try await harness.run(OutboxTransport(directory: outbox)).run(options)
@@ -189,8 +203,9 @@ struct MessageFactoryTests {
         #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.head.messageID == preview.message.head.messageID)
     }
 
-    @Test func renderedDigestsAreSharedButNeverOutliveTheirData() async throws {
-        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster)
+    @Test(arguments: StoreBackend.allCases)
+    func renderedDigestsAreSharedButNeverOutliveTheirData(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: SendRunTests.roster, backend: backend)
         let early = try #require(try await harness.database.subscriber(email: "early@example.com"))
         let utc = try #require(try await harness.database.subscriber(email: "utc@example.com"))
         let content = try await harness.database.editionContent(DeliveryHarness.edition)
@@ -210,10 +225,11 @@ struct MessageFactoryTests {
 
     /// Imports refuse such addresses, but a row written by an older version (or by hand) may hold one:
     /// it fails on its own, with the reason recorded, and the rest of the run goes on.
-    @Test func aStoredAddressThatCannotBeSentToFailsAloneWithItsReason() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aStoredAddressThatCannotBeSentToFailsAloneWithItsReason(backend: StoreBackend) async throws {
         let harness = try await DeliveryHarness(subscribers: [
             Subscriber(email: "bad address@example.com", name: "Bad"), Subscriber(email: "good@example.com", name: "Good"),
-        ])
+        ], backend: backend)
         let transport = ScriptedTransport()
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         #expect(summary.sent == 1 && summary.failed == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteStore
+import GazetteTestSupport
 import GRDB
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -35,8 +36,9 @@ struct PreferencesLifecycleTests {
         #expect(try await s.database.subscriber(email: "alice@example.com")?.pausedUntil == nil)
     }
 
-    @Test func downloadGivesTheExportAsAnAttachment() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func downloadGivesTheExportAsAnAttachment(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(s.fixture.token(.preferences))/data", method: .get) { response in
                 #expect(response.status == .ok)
@@ -50,8 +52,9 @@ struct PreferencesLifecycleTests {
         }
     }
 
-    @Test func eraseAsksFirstThenDeletesAndTheLinkStopsWorking() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func eraseAsksFirstThenDeletesAndTheLinkStopsWorking(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             let (asked, page) = try await client.page("/preferences/\(token)/erase")
@@ -88,8 +91,9 @@ struct PreferencesLifecycleTests {
         #expect(alice.pausedUntil == nil && alice.sendHour == 8)
     }
 
-    @Test func sameOriginPostsAreAccepted() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func sameOriginPostsAreAccepted(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         let token = s.fixture.token(.preferences)
         try await s.app().test(.router) { client in
             let variants: [HTTPFields] = [
@@ -104,8 +108,9 @@ struct PreferencesLifecycleTests {
 }
 
 struct ViewInBrowserTests {
-    @Test func viewLinkShowsTheDigestOfItsEditionAndRefusesOthers() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func viewLinkShowsTheDigestOfItsEditionAndRefusesOthers(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         let alice = s.fixture.alice
         let edition = try #require(Edition("2026-W48"))
         let links = SubscriberLinks(

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -34,9 +35,9 @@ struct SignupFixture {
     let fixture: WebFixture
     let mailer = RecordingMailer()
     let clock = TestClock()
-    var database: AppDatabase { fixture.database }
+    var database: any Store { fixture.database }
 
-    init() async throws { fixture = try await WebFixture() }
+    init(backend: StoreBackend = .sqlite) async throws { fixture = try await WebFixture(backend: backend) }
 
     func app() -> some ApplicationProtocol {
         var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
@@ -69,8 +70,9 @@ struct SignupTests {
     static let valid = "email=New%40Example.com&name=Nia+N%C3%BA%C3%B1ez&languages=Go%3BRust&levels=senior%3Blead&levels=mid"
         + "&remote_only=on&locations=Berlin&min_salary=120000&timezone=America%2FNew_York&send_day=tue&send_hour=7"
 
-    @Test func formListsTimeZonesAndTheCsvFields() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func formListsTimeZonesAndTheCsvFields(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             let (status, page) = try await client.page("/subscribe")
             #expect(status == .ok)
@@ -83,8 +85,9 @@ struct SignupTests {
         }
     }
 
-    @Test func signupStoresPendingAndMailsOneConfirmationThenConfirmActivates() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func signupStoresPendingAndMailsOneConfirmationThenConfirmActivates(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             let (status, page) = try await client.form("/subscribe", Self.valid)
             #expect(status == .ok && page.contains("id=\"check-inbox\""))
@@ -134,8 +137,9 @@ struct SignupTests {
         #expect(mailed == (["new", "pending", "unsubscribed"].contains(state) ? 1 : 0))
     }
 
-    @Test func tenThousandSignupsForOneAddressSendOneMail() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func tenThousandSignupsForOneAddressSendOneMail(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for batch in 0..<10 {
@@ -190,8 +194,9 @@ struct SignupTests {
         #expect(s.mailer.all.isEmpty)
     }
 
-    @Test func valuesComeBackEscapedInTheForm() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func valuesComeBackEscapedInTheForm(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             let (status, page) = try await client.form("/subscribe", "email=%3Cscript%3E&name=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
             #expect(status == .badRequest)
@@ -200,8 +205,9 @@ struct SignupTests {
         }
     }
 
-    @Test func oversizedBodyIsRefused() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func oversizedBodyIsRefused(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             let body = "email=a%40example.com&name=" + String(repeating: "x", count: 100_000)
             let (status, _) = try await client.form("/subscribe", body)
@@ -210,8 +216,9 @@ struct SignupTests {
         #expect(try await s.database.subscriber(email: "a@example.com") == nil)
     }
 
-    @Test func expiredTamperedAndForeignConfirmationLinks() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func expiredTamperedAndForeignConfirmationLinks(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             _ = try await client.form("/subscribe", "email=late%40example.com")
             _ = try await client.form("/subscribe", "email=other%40example.com")
@@ -237,8 +244,9 @@ struct SignupTests {
         #expect(try await s.database.subscriber(email: "other@example.com")?.status == .pending)
     }
 
-    @Test func crossSiteConfirmationPostIsRefused() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func crossSiteConfirmationPostIsRefused(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await s.app().test(.router) { client in
             _ = try await client.form("/subscribe", "email=x%40example.com")
             let path = SignupFixture.path(try #require(s.mailer.all.first).confirmURL)

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -72,8 +73,9 @@ struct SlowClientTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func slowHeadersAndIdleConnectionsAreClosed() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func slowHeadersAndIdleConnectionsAreClosed(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let port = Self.freePort()
         var settings = WebSettings(host: "127.0.0.1", port: port, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
         settings.headTimeout = .seconds(1)

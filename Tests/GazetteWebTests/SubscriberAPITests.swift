@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -61,8 +62,9 @@ struct SubscriberAPITests {
         (object["error"] as? [String: Any])?["field"] as? String
     }
 
-    @Test func disabledWithoutATokenAnswers404() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func disabledWithoutATokenAnswers404(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         try await Self.app(s, token: nil).test(.router) { client in
             for uri in ["/api/v1/subscribers", "/api/v1/openapi.yaml", "/api/v1/subscribers/alice%40example.com"] {
                 try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(Self.token)"]) {
@@ -72,8 +74,9 @@ struct SubscriberAPITests {
         }
     }
 
-    @Test func everyResponseMatchesTheOpenAPIDocument() async throws {
-        let s = try await SignupFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func everyResponseMatchesTheOpenAPIDocument(backend: StoreBackend) async throws {
+        let s = try await SignupFixture(backend: backend)
         let recorder = Recorder()
         let collection = "/api/v1/subscribers"
         let item = "/api/v1/subscribers/{email}"

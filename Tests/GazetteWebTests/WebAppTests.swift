@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -20,12 +21,12 @@ struct FixedPreviewer: DigestPreviewer {
 }
 
 struct WebFixture {
-    let database: AppDatabase
+    let database: any Store
     let signer = LinkSigner(secret: "web-secret")
     let alice: Subscriber
 
-    init() async throws {
-        database = try AppDatabase.inMemory()
+    init(backend: StoreBackend = .sqlite) async throws {
+        database = try await backend.makeStore()
         _ = try await database.importSubscribers(
             [
                 Subscriber(email: "alice@example.com", name: "Alice <b>Bold</b>", timeZone: "Europe/Berlin", sendHour: 8),
@@ -47,8 +48,9 @@ struct WebFixture {
 }
 
 struct UnsubscribeTests {
-    @Test func getShowsAConfirmationButtonAndChangesNothing() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func getShowsAConfirmationButtonAndChangesNothing(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/unsubscribe/\(fixture.token(.unsubscribe))", method: .get) { response in
                 #expect(response.status == .ok)
@@ -60,8 +62,9 @@ struct UnsubscribeTests {
         #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .active)
     }
 
-    @Test func oneClickPostUnsubscribesAtOnceWithoutRedirectAndIsIdempotent() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func oneClickPostUnsubscribesAtOnceWithoutRedirectAndIsIdempotent(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         try await fixture.app().test(.router) { client in
             for _ in 0..<2 {
                 try await client.execute(
@@ -103,8 +106,9 @@ struct UnsubscribeTests {
 }
 
 struct PreferencesPageTests {
-    @Test func savesValidChoices() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func savesValidChoices(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let body = "languages=Go%2C+Python&levels=senior&levels=lead&remote_only=on&locations=Berlin&min_salary=150000&timezone=Asia%2FKolkata&send_day=fri&send_hour=7"
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(fixture.token(.preferences))", method: .get) { response in
@@ -128,8 +132,9 @@ struct PreferencesPageTests {
         #expect(saved.timeZone == "Asia/Kolkata" && saved.sendDay == .friday && saved.sendHour == 7)
     }
 
-    @Test func refusesInvalidChoicesWithClearMessagesAndSavesNothing() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func refusesInvalidChoicesWithClearMessagesAndSavesNothing(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let body = "languages=Go&timezone=Mars%2FOlympus&send_day=someday&send_hour=25&min_salary=lots&levels=wizard"
         try await fixture.app().test(.router) { client in
             try await client.execute(
@@ -149,8 +154,9 @@ struct PreferencesPageTests {
 }
 
 struct OperatorPagesTests {
-    @Test func previewFramesTheDigestInASandbox() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func previewFramesTheDigestInASandbox(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let id = fixture.alice.id!
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preview/2026-W48/\(id)", method: .get) { response in
@@ -178,8 +184,9 @@ struct OperatorPagesTests {
         }
     }
 
-    @Test func operatorTokenGuardsOperatorPagesButNotSubscriberPages() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func operatorTokenGuardsOperatorPagesButNotSubscriberPages(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let basic = "Basic " + Data("operator:s3cret".utf8).base64EncodedString()
         try await fixture.app(operatorToken: "s3cret").test(.router) { client in
             try await client.execute(uri: "/", method: .get) { #expect($0.status == .unauthorized) }
@@ -191,8 +198,9 @@ struct OperatorPagesTests {
         }
     }
 
-    @Test func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x")
         #expect(throws: WebError.self) {
             _ = try WebApp.application(database: fixture.database, previewer: FixedPreviewer(), settings: settings, logger: Logger(label: "t"))
@@ -201,8 +209,9 @@ struct OperatorPagesTests {
 }
 
 struct HealthAndMetricsTests {
-    @Test func metricsReportLedgerTotalsAndTheLastRun() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func metricsReportLedgerTotalsAndTheLastRun(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let edition = Edition("2026-W48")!
         let ids = try await fixture.database.subscribers().compactMap(\.id)
         _ = try await fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())
@@ -226,8 +235,9 @@ struct HealthAndMetricsTests {
         }
     }
 
-    @Test func metricsCountBouncedAndComplainedMessagesAmongTheSentOnes() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func metricsCountBouncedAndComplainedMessagesAmongTheSentOnes(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         let edition = Edition("2026-W48")!
         let ids = try await fixture.database.subscribers().compactMap(\.id)
         _ = try await fixture.database.enqueue(edition: edition, subscriberIDs: ids, now: Date())

@@ -1,4 +1,5 @@
 import Foundation
+import GazetteTestSupport
 import GazetteCore
 import GazetteStore
 import GazetteWeb
@@ -26,8 +27,9 @@ struct WebEdgeTests {
         #expect(try await fixture.database.subscriber(email: "alice@example.com")?.status == .active)
     }
 
-    @Test func headAnswersLikeGetWithoutABody() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func headAnswersLikeGetWithoutABody(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         try await fixture.app().test(.router) { client in
             for uri in ["/healthz", "/", "/unsubscribe/\(fixture.token(.unsubscribe))"] {
                 try await client.execute(uri: uri, method: .head) { response in
@@ -55,8 +57,9 @@ struct WebEdgeTests {
         }
     }
 
-    @Test func anOverlongSearchAnswers400() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func anOverlongSearchAnswers400(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         try await fixture.app().test(.router) { client in
             let query = String(repeating: "%25a", count: 50_000)
             try await client.execute(uri: "/subscribers?q=\(query)", method: .get) { response in
@@ -69,8 +72,9 @@ struct WebEdgeTests {
         }
     }
 
-    @Test func theUnsubscribedAreToldOnTheirPreferencesPage() async throws {
-        let fixture = try await WebFixture()
+    @Test(arguments: StoreBackend.allCases)
+    func theUnsubscribedAreToldOnTheirPreferencesPage(backend: StoreBackend) async throws {
+        let fixture = try await WebFixture(backend: backend)
         try await fixture.database.unsubscribe(subscriberID: fixture.alice.id!, now: Date())
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/preferences/\(fixture.token(.preferences))", method: .get) { response in

@@ -1,17 +1,16 @@
 import Foundation
-import GazetteStore
+public import GazetteStore
 import GazetteStorePostgres
-import GazetteTestSupport
-import Testing
+public import Testing
 
 /// The two backends every store test runs against: an in-memory SQLite database, and a fresh database
 /// of its own on the PostgreSQL server `scripts/with-postgres` starts.
-enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
-    func makeStore() async throws -> any Store {
+    public func makeStore() async throws -> any Store {
         switch self {
         case .sqlite:
             return try SQLiteStore.inMemory()
