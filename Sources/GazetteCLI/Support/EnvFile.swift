@@ -1,4 +1,5 @@
 import Foundation
+import GazetteStore
 
 /// The optional env file (`GAZETTE_CONFIG`, default `./gazette.env`): `KEY=value` lines, `#` comments.
 ///
@@ -22,6 +23,12 @@ struct EnvFile {
     static let secretKeys: Set<String> = ["GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET", "GAZETTE_OPERATOR_TOKEN", "GAZETTE_API_TOKEN"]
 
     init() {}
+
+    /// A PostgreSQL URL with a password is a secret like the others; a SQLite path is not.
+    static func hasPassword(_ database: String) -> Bool {
+        if case .postgres(let address)? = try? DatabaseLocation(parsing: database) { return address.password != nil }
+        return false
+    }
 
     /// Parses the text of a file; `path` only names it in warnings.
     init(text: String, path: String) {
@@ -65,6 +72,7 @@ struct EnvFile {
         }
         var file = EnvFile(text: String(decoding: data, as: UTF8.self), path: path)
         let holdsSecret = file.values.contains { Self.secretKeys.contains($0.key) && !$0.value.isEmpty }
+            || file.values["GAZETTE_DATABASE"].map(Self.hasPassword) == true
         if holdsSecret, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o004 != 0
         {
