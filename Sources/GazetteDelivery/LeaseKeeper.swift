@@ -28,6 +28,8 @@ final class LeaseKeeper: Sendable {
         /// Monotonic (includes time the process was stopped or the machine suspended).
         var validUntil: ContinuousClock.Instant
         var lost = false
+        /// Set once `acquire` returned: before that, a failed renewal only means the lease is not ours yet.
+        var acquired = false
     }
     private let state: Mutex<State>
 
@@ -47,12 +49,16 @@ final class LeaseKeeper: Sendable {
     /// What a claim commits together with the renewal of this lease.
     var claim: LeaseClaim { LeaseClaim(name: name, holder: holder, duration: duration) }
 
+    /// Takes the lease. Start the heartbeat first (`startHeartbeat`): the acquisition commits on the
+    /// store's side, and this task may wait for a free thread of Swift's pool before it resumes; the
+    /// heartbeat, on a thread of its own, keeps the lease from expiring in between.
     func acquire() async throws {
         let started = ContinuousClock.now
         try await database.acquireLease(name: name, holder: holder, now: Date(), duration: duration) { other in
             LeaseHolder(other)?.isDeadOnThisMachine ?? false
         }
         renewed(at: started)
+        state.withLock { $0.acquired = true }
     }
 
     /// Records a successful renewal that started at `started` (a renewal in the same transaction as a claim).
@@ -72,10 +78,12 @@ final class LeaseKeeper: Sendable {
             try database.renewLeaseBlocking(name: name, holder: holder, now: Date(), duration: duration)
             renewed(at: started)
         } catch StoreError.leaseLost(let name) {
-            markLost()
+            if isAcquired { markLost() }
             throw StoreError.leaseLost(name: name)
         }
     }
+
+    private var isAcquired: Bool { state.withLock { $0.acquired } }
 
     func markLost() { state.withLock { $0.lost = true } }
 
@@ -92,6 +100,8 @@ final class LeaseKeeper: Sendable {
             do {
                 try renew()
             } catch StoreError.leaseLost {
+                // Before `acquire` returned, the lease is simply not ours (yet, or at all).
+                guard isAcquired else { return }
                 logger.error("lost the send lease to another run; stopping before the next message", metadata: ["lease": "\(name)"])
             } catch {
                 logger.warning("could not renew the send lease; will retry", metadata: ["lease": "\(name)", "error": "\(error)"])

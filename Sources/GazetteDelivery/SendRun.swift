@@ -143,10 +143,13 @@ public struct SendRun: Sendable {
         let purged = try await database.purgeStalePending(now: options.now)
         if purged > 0 { logger.info("deleted unconfirmed signups older than 30 days", metadata: ["subscribers": "\(purged)"]) }
         let lease = LeaseKeeper(database: database, name: "send \(edition)", duration: leaseDuration)
-        try await lease.acquire()
-        // The heartbeat keeps the lease while messages wait on a slow server; the workers check it before
-        // each message (fencing).
+        // The heartbeat keeps the lease while messages wait on a slow server (the workers check it before
+        // each message: fencing), and from the moment the acquisition commits, before this task resumes.
         let heartbeat = lease.startHeartbeat(logger: logger)
+        do { try await lease.acquire() } catch {
+            heartbeat.cancel()
+            throw error
+        }
         let result: Result<SendSummary, any Error>
         do {
             result = .success(try await send(options, content: content, onlyID: onlyID, lease: lease, started: started))

@@ -16,7 +16,9 @@ struct LeaseFencingTests {
     /// the first run is alive, and a second run would take over and send the same rows again.
     @Test func aRunWaitingOnASlowServerKeepsItsLease() async throws {
         let harness = try await DeliveryHarness(subscribers: Self.roster)
+        let sending = Atomic(false)
         let slow = ScriptedTransport { _ in
+            sending.store(true, ordering: .relaxed)
             Thread.sleep(forTimeInterval: 4)
             return .success(.accepted(detail: "250 ok"))
         }
@@ -25,7 +27,10 @@ struct LeaseFencingTests {
         var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
         options.concurrency = 2
         let running = Task { [first, options] in try await first.run(options) }
-        try await Task.sleep(for: .seconds(4.5))  // past the first lease's expiry, while messages are in flight
+        // From its first message on (a loaded machine may take seconds to start the run at all), until past
+        // the first lease's expiry, while messages are in flight.
+        while !sending.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .seconds(4.5))
         let second = ScriptedTransport()
         do {
             _ = try await harness.run(second).run(options)

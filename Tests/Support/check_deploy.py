@@ -568,8 +568,11 @@ def dig(value, *path, default=None):
     return value
 
 
-def check_pod(checker, where, pod, role, documents, expect_args):
-    """Security, configuration and volume of one pod template; returns its containers."""
+def check_pod(checker, where, pod, role, documents, expect_args, data_volume=True):
+    """Security, configuration and volume of one pod template; returns its containers.
+
+    data_volume: the SQLite variant mounts its PersistentVolumeClaim at /var/lib/gazette; the PostgreSQL
+    variant must not (nothing ties its pods to a node)."""
     spec = pod.get("spec") or {}
     containers = spec.get("containers") or []
     if not containers:
@@ -620,7 +623,11 @@ def check_pod(checker, where, pod, role, documents, expect_args):
             if reference not in secrets:
                 checker.problem(here, f"envFrom names Secret {reference}, which no manifest (not even the example) defines")
         data_mounts = [mount for mount in container.get("volumeMounts") or [] if mount.get("mountPath") == "/var/lib/gazette"]
-        if not data_mounts:
+        if not data_volume:
+            if data_mounts or any("persistentVolumeClaim" in volume for volume in volumes.values()):
+                checker.problem(here, "the PostgreSQL variant keeps no data in the pod: no PersistentVolumeClaim")
+            data_mounts = []
+        elif not data_mounts:
             checker.problem(here, "no volume mounted at /var/lib/gazette")
         for mount in data_mounts:
             claim = dig(volumes.get(mount.get("name")), "persistentVolumeClaim", "claimName")
@@ -809,6 +816,122 @@ def check_kubernetes(checker, variables, known):
                 checker.problem(where, f"targetPort {target!r} does not reach the serve container's port 8080")
 
     # The kustomization, if any: every manifest but the Secret example.
+    for kustomization in [doc for doc in documents if doc.get("kind") == "Kustomization"]:
+        where = origin[id(kustomization)]
+        resources = kustomization.get("resources") or []
+        for resource in resources:
+            if not os.path.exists(os.path.join(directory, resource)):
+                checker.problem(where, f"resource {resource} does not exist")
+            if os.path.basename(resource).startswith("secret.example"):
+                checker.problem(where, "the Secret example (placeholders) must not be applied")
+        for name in files:
+            if name not in resources and not name.startswith(("secret.example", "kustomization")):
+                checker.problem(where, f"{name} is not listed in resources")
+
+
+def load_manifests(checker, directory, relative):
+    """The YAML documents of the manifests directly in `directory`, with the file each came from."""
+    documents, origin = [], {}
+    files = sorted(name for name in os.listdir(directory) if name.endswith((".yaml", ".yml")))
+    for name in files:
+        where = f"{relative}/{name}"
+        text = checker.read(where)
+        if text is None:
+            continue
+        try:
+            loaded = [doc for doc in yaml.safe_load_all(text) if doc is not None]
+        except yaml.YAMLError as error:
+            checker.problem(where, f"invalid YAML: {error}")
+            continue
+        for doc in loaded:
+            if not isinstance(doc, dict) or "kind" not in doc or "apiVersion" not in doc:
+                checker.problem(where, "a document without apiVersion and kind")
+                continue
+            documents.append(doc)
+            origin[id(doc)] = where
+    return files, documents, origin
+
+
+def check_kubernetes_postgres(checker, variables, known):
+    """deploy/kubernetes/postgres: one PostgreSQL database shared by every pod (issue 15): a migration Job,
+    serve as a Deployment of at least two replicas with a rolling update, senders as a Deployment of
+    `gazette schedule` with two replicas, the database URL (it holds a password) from the Secret."""
+    relative = "deploy/kubernetes/postgres"
+    directory = os.path.join(checker.deploy, "kubernetes", "postgres")
+    if not os.path.isdir(directory):
+        checker.problem(relative, "missing (the PostgreSQL variant)")
+        return
+    files, documents, origin = load_manifests(checker, directory, relative)
+
+    def find(kind, name):
+        found = [doc for doc in documents if doc.get("kind") == kind and dig(doc, "metadata", "name") == name]
+        if not found:
+            checker.problem(relative, f"no {kind} {name}")
+        return found
+
+    for doc in documents:
+        if doc.get("kind") in ("PersistentVolumeClaim", "CronJob"):
+            checker.problem(origin[id(doc)], f"no {doc['kind']} in the PostgreSQL variant: senders are a Deployment, data is in PostgreSQL")
+    for config in find("ConfigMap", "gazette-config"):
+        where = origin[id(config)]
+        for key, value in (config.get("data") or {}).items():
+            if key not in known:
+                checker.problem(where, f"{key} is neither in README.md's configuration table nor read by Sources/")
+            if not isinstance(value, str):
+                checker.problem(where, f"{key}: ConfigMap values must be strings (quote {value!r})")
+        for key in ("GAZETTE_DATABASE", "GAZETTE_SMTP_USERNAME", "GAZETTE_SMTP_PASSWORD", "GAZETTE_SECRET"):
+            if key in (config.get("data") or {}):
+                checker.problem(where, f"{key} holds a secret (the database URL has a password): it belongs in the Secret gazette-smtp")
+    for secret in find("Secret", "gazette-smtp"):
+        where = origin[id(secret)]
+        if not os.path.basename(where).startswith("secret.example"):
+            checker.problem(where, "the Secret belongs in secret.example.yaml, with placeholders only")
+        values = dict(secret.get("stringData") or {})
+        url = str(values.get("GAZETTE_DATABASE", ""))
+        if not re.match(r"^postgres(ql)?://[^:/@]+:[^@]*CHANGE-ME[^@]*@[^/]+/\w+(\?sslmode=(require|verify-full))?$", url):
+            checker.problem(where, f"GAZETTE_DATABASE should be a postgres:// URL with a CHANGE-ME password and sslmode require or verify-full, not {url!r}")
+        for key, value in values.items():
+            if key not in known:
+                checker.problem(where, f"{key} is neither in README.md's configuration table nor read by Sources/")
+            if "CHANGE-ME" not in str(value).upper():
+                checker.problem(where, f"{key}: the example's value should be an obvious placeholder (CHANGE-ME…)")
+    for job in find("Job", "gazette-migrate"):
+        where = origin[id(job)]
+        pod = dig(job, "spec", "template") or {}
+        if dig(pod, "spec", "restartPolicy") not in ("Never", "OnFailure"):
+            checker.problem(where, "restartPolicy Never or OnFailure expected")
+        check_pod(checker, where, pod, "migrate", documents, ["migrate"], data_volume=False)
+    for deployment in find("Deployment", "gazette-serve"):
+        where = origin[id(deployment)]
+        spec = deployment.get("spec") or {}
+        if not isinstance(spec.get("replicas"), int) or spec["replicas"] < 2:
+            checker.problem(where, f"at least 2 replicas expected (serve keeps no state), found {spec.get('replicas')!r}")
+        if dig(spec, "strategy", "type") != "RollingUpdate" or dig(spec, "strategy", "rollingUpdate", "maxUnavailable") != 0:
+            checker.problem(where, "a RollingUpdate with maxUnavailable: 0 expected (no moment without a serving pod)")
+        pod = spec.get("template") or {}
+        if not labels_match(dig(spec, "selector", "matchLabels"), dig(pod, "metadata", "labels")):
+            checker.problem(where, "selector.matchLabels does not match the pod template's labels")
+        for container in check_pod(checker, where, pod, "serve", documents, ["serve"], data_volume=False):
+            for probe in ("readinessProbe", "livenessProbe"):
+                if dig(container, probe, "httpGet", "path") != "/healthz":
+                    checker.problem(where, f"{probe} should be an httpGet on /healthz")
+    for deployment in find("Deployment", "gazette-schedule"):
+        where = origin[id(deployment)]
+        spec = deployment.get("spec") or {}
+        if spec.get("replicas") != 2:
+            checker.problem(where, f"2 replicas of `gazette schedule` expected, found {spec.get('replicas')!r}")
+        pod = spec.get("template") or {}
+        if not labels_match(dig(spec, "selector", "matchLabels"), dig(pod, "metadata", "labels")):
+            checker.problem(where, "selector.matchLabels does not match the pod template's labels")
+        check_pod(checker, where, pod, "schedule", documents, ["schedule"], data_volume=False)
+    services = [doc for doc in documents if doc.get("kind") == "Service"]
+    if not services:
+        checker.problem(relative, "no Service for serve")
+    for service in services:
+        selector = dig(service, "spec", "selector") or {}
+        if not any(labels_match(selector, dig(doc, "spec", "template", "metadata", "labels"))
+                   for doc in documents if doc.get("kind") == "Deployment" and dig(doc, "metadata", "name") == "gazette-serve"):
+            checker.problem(origin[id(service)], f"selector {selector} matches no serve pod")
     for kustomization in [doc for doc in documents if doc.get("kind") == "Kustomization"]:
         where = origin[id(kustomization)]
         resources = kustomization.get("resources") or []
@@ -1023,6 +1146,7 @@ def main(argv):
     check_systemd(checker)
     check_postfix(checker)
     check_kubernetes(checker, variables, known)
+    check_kubernetes_postgres(checker, variables, known)
     uid = check_containerfile(checker)
     check_image_user_matches_pods(checker, uid)
     check_readme(checker)
