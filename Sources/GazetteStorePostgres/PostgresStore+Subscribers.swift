@@ -43,11 +43,21 @@ extension PostgresStore {
                     try $0.value("hash", as: String.self)
                 })
             }
+            // Every address of the file locked at once (in one order, so two imports cannot deadlock), and the
+            // stored rows read at once: one round trip each instead of two per row.
+            let keys = Array(Set(rows.map { $0.subscriber.email.lowercased() })).sorted()
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest(\(keys)::text[]) AS key ORDER BY key", logger: logger)
+            var stored: [String: (id: Int64, status: String)] = [:]
+            for existing in try await connection.rows(
+                "SELECT id, emailKey, status FROM subscriber WHERE emailKey = ANY(\(keys)) FOR UPDATE", logger: logger)
+            {
+                stored[try existing.value("emailkey")] = (try existing.value("id"), try existing.value("status"))
+            }
             var summary = SubscriberImportSummary()
             for row in rows {
                 let subscriber = row.subscriber
                 let key = subscriber.email.lowercased()
-                try await Self.lockAddress(key, connection, logger: logger)
                 let languages = try StoredList.json(subscriber.preferences.languages, column: "languages")
                 let levels = try StoredList.json(subscriber.preferences.levels.map(\.rawValue), column: "levels")
                 let locations = try StoredList.json(subscriber.preferences.locations, column: "locations")
@@ -55,15 +65,12 @@ extension PostgresStore {
                 if let signer, !erasedHashes.isEmpty, status == .active, erasedHashes.contains(signer.addressHash(key)) {
                     status = .pending
                 }
-                let existing = try await connection.rows(
-                    "SELECT id, status FROM subscriber WHERE emailKey = \(key) FOR UPDATE", logger: logger
-                ).first
-                if let existing {
-                    if try existing.value("status", as: String.self) == SubscriberStatus.unsubscribed.rawValue {
+                if let existing = stored[key] {
+                    if existing.status == SubscriberStatus.unsubscribed.rawValue {
                         if status != .unsubscribed { summary.keptUnsubscribed += 1 }
                         status = .unsubscribed
                     }
-                    let id: Int64 = try existing.value("id")
+                    let id = existing.id
                     let skipEmpty: Bool? = row.setsSkipEmpty ? subscriber.preferences.skipEmpty : nil
                     try await connection.query(
                         """
@@ -79,10 +86,11 @@ extension PostgresStore {
                             status = \(status.rawValue)
                         WHERE id = \(id)
                         """, logger: logger)
+                    stored[key] = (id, status.rawValue)
                     summary.updated += 1
                 } else {
                     let pendingSince: Date? = status == .pending ? now : nil
-                    try await connection.query(
+                    let inserted = try await connection.rows(
                         """
                         INSERT INTO subscriber (id, email, emailKey, name, timeZone, sendDay, sendHour, languages, levels,
                             remoteOnly, locations, minSalary, skipEmpty, status, pausedUntil, pendingSince, createdAt, updatedAt)
@@ -92,8 +100,13 @@ extension PostgresStore {
                             \(subscriber.preferences.remoteOnly), \(locations), \(subscriber.preferences.minSalary),
                             \(subscriber.preferences.skipEmpty), \(status.rawValue), \(subscriber.pausedUntil), \(pendingSince),
                             \(now), \(now))
+                        RETURNING id, status
                         """, logger: logger)
                     summary.added += 1
+                    // A file may name one address twice: the second row updates the first.
+                    if let inserted = inserted.first {
+                        stored[key] = (try inserted.value("id"), try inserted.value("status"))
+                    }
                     if subscriber.id != nil {
                         // An explicit id does not move the identity on: keep new ids above every stored one.
                         try await connection.query(

@@ -94,6 +94,25 @@ struct BackendParityTests {
         #expect(try await store.requestSignup(Subscriber(email: "NEW@example.com", name: "New"), now: now + 3600) == .alreadyActive)
     }
 
+    /// A re-import updates by address ignoring case, keeps an unsubscribed person unsubscribed, keeps
+    /// the date they joined, and counts what it did.
+    @Test(arguments: StoreBackend.allCases)
+    func reimportsUpdateByAddressAndNeverResubscribe(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let first = try await store.importSubscribers(
+            [Subscriber(email: "a@example.com", name: "A"), Subscriber(email: "b@example.com", name: "B")], now: now)
+        #expect(first == SubscriberImportSummary(added: 2))
+        #expect(try await store.unsubscribe(email: "B@example.com", now: now))
+        let again = try await store.importSubscribers(
+            [Subscriber(email: "A@EXAMPLE.com", name: "Ann", sendHour: 7), Subscriber(email: "b@example.com", name: "Bea"),
+             Subscriber(email: "c@example.com", name: "C")], now: now + 60)
+        #expect(again == SubscriberImportSummary(added: 1, updated: 2, keptUnsubscribed: 1))
+        let all = try await store.subscribers()
+        #expect(all.map(\.email) == ["A@EXAMPLE.com", "b@example.com", "c@example.com"])
+        #expect(all.map(\.status) == [.active, .unsubscribed, .active])
+        #expect(all[0].name == "Ann" && all[0].sendHour == 7 && all[0].id == 1)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func theInstallationSecretIsMadeOnceAndKept(backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
