@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "GazetteWebTests",
             dependencies: [
-                "GazetteWeb", "GazetteStore", "GazetteCore",
+                "GazetteWeb", "GazetteStore", "GazetteCore", "GazetteTemplates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

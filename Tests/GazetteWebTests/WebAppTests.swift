@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteStore
+import GazetteTemplates
 import GazetteWeb
 import Hummingbird
 import HummingbirdTesting
@@ -23,8 +24,15 @@ struct WebFixture {
     let database: AppDatabase
     let signer = LinkSigner(secret: "web-secret")
     let alice: Subscriber
+    /// The page templates Gazette ships (`Templates/pages/`).
+    let pages: PageTemplates
+
+    /// The repository's `Templates` folder (this file is `Tests/GazetteWebTests/WebAppTests.swift`).
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Templates").path
 
     init() throws {
+        pages = try PageTemplates(directory: Self.templates)
         database = try AppDatabase.inMemory()
         _ = try database.importSubscribers(
             [
@@ -42,7 +50,8 @@ struct WebFixture {
     func app(operatorToken: String? = nil, host: String = "127.0.0.1") -> some ApplicationProtocol {
         Application(router: WebApp.router(
             database: database, previewer: FixedPreviewer(),
-            settings: WebSettings(host: host, port: 0, operatorToken: operatorToken, signer: signer, listName: "Backend Jobs Weekly")))
+            settings: WebSettings(
+                host: host, port: 0, operatorToken: operatorToken, signer: signer, listName: "Backend Jobs Weekly", pages: pages)))
     }
 }
 
@@ -193,7 +202,7 @@ struct OperatorPagesTests {
 
     @Test func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken() throws {
         let fixture = try WebFixture()
-        let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x")
+        let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x", pages: fixture.pages)
         #expect(throws: WebError.self) {
             _ = try WebApp.application(database: fixture.database, previewer: FixedPreviewer(), settings: settings, logger: Logger(label: "t"))
         }

@@ -31,9 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let runtime = try await Runtime.start(global)
+            // The page templates are checked before anything listens: a broken edit stops serve here with the
+            // file and line, instead of answering 500 (or an empty page) to subscribers later.
+            let pages = try PageTemplates(directory: runtime.templatesDirectory())
             var settings = WebSettings(
                 host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try runtime.signer(),
-                listName: runtime.settings.from.name ?? "Gazette")
+                listName: runtime.settings.from.name ?? "Gazette", pages: pages)
             settings.baseURL = runtime.settings.baseURL
             settings.apiToken = runtime.settings.apiToken
             // Signups mail their confirmation through the same transport as `send` (outbox or SMTP), from a queue.
