@@ -49,14 +49,7 @@ struct BrowserSignupTests {
             gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         }
         try EndToEndTests.importFixture(gazette)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = gazette.environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in a child of the test runner
         try await BrowserTests().waitForHealth("\(base)/healthz")
 

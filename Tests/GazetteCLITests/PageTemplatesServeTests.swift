@@ -33,14 +33,7 @@ struct PageTemplatesServeTests {
             with: "<h1 class=\"ok\" id=\"check-inbox\">Look in your mailbox for {{listName}}</h1>")
         let port = 20_000 + Int.random(in: 0..<20_000)
         let base = "http://127.0.0.1:\(port)"
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = gazette.environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }
         try await BrowserTests().waitForHealth("\(base)/healthz")
 

@@ -39,11 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
                 listName: runtime.settings.from.name ?? "Gazette", pages: pages)
             settings.baseURL = runtime.settings.baseURL
             settings.apiToken = runtime.settings.apiToken
-            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP), from a queue.
-            let (requests, queue) = ConfirmationMailService.queue()
-            settings.confirmationMailer = QueuedConfirmations(continuation: queue)
+            // Signups record the confirmation they are owed in the database; this service mails it through the
+            // same transport as `send` (outbox or SMTP), also what a previous serve left unsent.
             let mailer = ConfirmationMailService(
-                sender: try await runtime.confirmationSender(), requests: requests, logger: runtime.logger)
+                sender: try await runtime.confirmationSender(), database: runtime.database, signer: settings.signer,
+                baseURL: settings.baseURL, logger: runtime.logger)
+            settings.confirmationMailer = mailer.mailer
             let app = try WebApp.application(
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)

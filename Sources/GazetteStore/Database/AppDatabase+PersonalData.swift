@@ -38,6 +38,8 @@ public struct PersonalData: Sendable, Encodable {
     public var deliveries: [[String: StoredValue]]
     /// Reasons the address is on the suppression list (bounces, complaints), if it is.
     public var suppression: [[String: StoredValue]]
+    /// Confirmation e-mails owed or sent to them (`confirmationOutbox`), with any relay error.
+    public var confirmations: [[String: StoredValue]] = []
 
     /// The export as a person downloads it: sorted keys and dates as stored, so two exports of the same data
     /// are identical.
@@ -57,14 +59,17 @@ extension AppDatabase {
             let suppression = try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE emailKey = ?", arguments: [key])
             guard subscriber != nil || !suppression.isEmpty else { return nil }
             var deliveries: [Row] = []
+            var confirmations: [Row] = []
             if let subscriber {
                 let id: Int64 = subscriber["id"]
                 deliveries = try Row.fetchAll(
                     db, sql: "SELECT * FROM delivery WHERE subscriberId = ? ORDER BY edition, id", arguments: [id])
+                confirmations = try Row.fetchAll(
+                    db, sql: "SELECT * FROM confirmationOutbox WHERE subscriberId = ? ORDER BY id", arguments: [id])
             }
             return PersonalData(
                 subscriber: subscriber.map(Self.columns), deliveries: deliveries.map(Self.columns),
-                suppression: suppression.map(Self.columns))
+                suppression: suppression.map(Self.columns), confirmations: confirmations.map(Self.columns))
         }
     }
 
@@ -87,6 +92,7 @@ extension AppDatabase {
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE emailKey = ?", arguments: [key]) {
                 // The foreign key cascades too; deleting explicitly does not depend on the pragma.
                 try db.execute(sql: "DELETE FROM delivery WHERE subscriberId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM confirmationOutbox WHERE subscriberId = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id])
                 found = true
             }

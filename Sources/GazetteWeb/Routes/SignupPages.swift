@@ -12,7 +12,7 @@ import NIOCore
 /// address gets the same "check your inbox" page. Only the mail differs, and only the address's owner sees it.
 struct SignupPages: Sendable {
     /// The confirmation link works this long.
-    static let confirmationLifetime: TimeInterval = 7 * 86_400
+    static let confirmationLifetime = AppDatabase.confirmationLinkLifetime
     /// Form bodies are small; anything larger is refused before it is read whole.
     static let maximumBody = 16 * 1024
 
@@ -69,10 +69,9 @@ struct SignupPages: Sendable {
             return
         }
         let expires = moment.addingTimeInterval(Self.confirmationLifetime)
-        let token = signer.token(subscriberID: id, email: pending.email, purpose: .confirm, expires: expires)
-        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let url = ConfirmationLink.url(baseURL: baseURL, signer: signer, subscriberID: id, email: pending.email, expires: expires)
         do {
-            try await mailer.sendConfirmation(to: pending, confirmURL: "\(base)/confirm/\(token)", expires: expires)
+            try await mailer.sendConfirmation(to: pending, confirmURL: url, expires: expires)
         } catch {
             context.logger.error("confirmation e-mail not sent", metadata: ["subscriber.id": "\(id)", "error": "\(error)"])
         }

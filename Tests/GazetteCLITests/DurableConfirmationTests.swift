@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// A confirmation e-mail owed to a signup is stored with the signup: when the relay is down and `serve`
+/// is killed before it went out, the next `serve` sends it.
+@Suite(.serialized)
+struct DurableConfirmationTests {
+    /// The confirmation outbox as Python's sqlite3 reads it: `attempts sent` per row (`sent` 0 or 1).
+    static func outbox(_ gazette: CommandRunner) throws -> [String] {
+        let script = """
+            import sqlite3, sys
+            for attempts, sent in sqlite3.connect(sys.argv[1]).execute(
+                    "SELECT attempts, sentAt IS NOT NULL FROM confirmationOutbox ORDER BY id"):
+                print(attempts, sent)
+            """
+        return try CommandRunner.execute(
+            "/usr/bin/python3", ["-c", script, "\(gazette.directory)/gazette.sqlite"], environment: gazette.environment,
+            in: gazette.directory
+        ).stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test func aSignupAcceptedWhileTheRelayIsDownIsConfirmedAfterServeRestarts() async throws {
+        var gazette = try CommandRunner()
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let base = "http://127.0.0.1:\(port)"
+        gazette.environment["GAZETTE_BASE_URL"] = base
+        // Nothing listens there: every attempt is refused.
+        gazette.environment["GAZETTE_SMTP_URL"] = "smtp://127.0.0.1:\(port + 1)"
+        gazette.environment["GAZETTE_SMTP_TLS"] = "none"
+        let down = try gazette.serve(port: port)
+        defer { kill(down.processIdentifier, SIGKILL) }
+        try await BrowserTests().waitForHealth("\(base)/healthz")
+        let (status, page) = try await SignupEndToEndTests.post("\(base)/subscribe", "email=durable%40example.net&name=Dee")
+        #expect(status == 200 && page.contains("id=\"check-inbox\""))
+        var rows: [String] = []
+        for _ in 0..<100 where rows != ["1 0"] {
+            try await Task.sleep(for: .milliseconds(50))
+            rows = try Self.outbox(gazette)
+        }
+        #expect(rows == ["1 0"], "one attempt, refused, still owed")
+        kill(down.processIdentifier, SIGKILL)
+        down.waitUntilExit()
+
+        let sink = try SmtpSink()
+        gazette.environment["GAZETTE_SMTP_URL"] = sink.url
+        let up = try gazette.serve(port: port)
+        defer { kill(up.processIdentifier, SIGKILL) }
+        try await BrowserTests().waitForHealth("\(base)/healthz")
+        var delivered: [String: Int] = [:]
+        for _ in 0..<200 where delivered.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            delivered = try sink.deliveries()
+        }
+        #expect(delivered == ["durable@example.net": 1])
+        for _ in 0..<40 where rows != ["1 1"] {
+            try await Task.sleep(for: .milliseconds(50))
+            rows = try Self.outbox(gazette)
+        }
+        #expect(rows == ["1 1"], "marked sent")
+        // Still at most one e-mail per address per 10 minutes.
+        #expect(try await SignupEndToEndTests.post("\(base)/subscribe", "email=durable%40example.net").0 == 200)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try sink.deliveries() == ["durable@example.net": 1])
+        #expect(try Self.outbox(gazette) == ["1 1"])
+
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: sink.dumps.path).first)
+        let mail = try #require(try gazette.checkMessages(["\(sink.dumps.path)/\(file)"]).first)
+        let text = try #require(mail.text)
+        let range = try #require(text.range(of: base + #"/confirm/[A-Za-z0-9._-]+"#, options: .regularExpression))
+        #expect(try await SignupEndToEndTests.post(String(text[range]), "").0 == 200)
+        #expect(try gazette.run(["subscribers", "list", "--status", "active"]).stdout.contains("durable@example.net"))
+    }
+}
