@@ -57,8 +57,8 @@ struct SignupPages: Sendable {
         }
     }
 
-    /// Records the signup and sends the confirmation it owes, if any. A transport failure is logged, not
-    /// shown: the page must not differ by address, and the person can try again in ten minutes.
+    /// Records the signup (with the confirmation it owes, if any, in the same transaction) and hands the
+    /// confirmation to the mailer. A mailer failure is logged, not shown: the page must not differ by address.
     func signUp(_ subscriber: Subscriber, context: BasicRequestContext) async throws {
         let moment = now()
         guard case .confirmationDue(let pending) = try database.requestSignup(subscriber, now: moment), let id = pending.id else {
