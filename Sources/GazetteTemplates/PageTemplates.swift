@@ -27,7 +27,7 @@ public struct PageTemplates: Sendable {
         case invalidLink = "invalid-link"
         case refused
 
-        /// The template's name in the library: its path under the templates directory without `.mustache`.
+        /// The template's name in the library: its path under `pages/` without `.mustache`.
         public var templateName: String { "\(rawValue).html" }
     }
 
