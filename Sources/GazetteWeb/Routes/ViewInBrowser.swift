@@ -24,7 +24,7 @@ struct ViewInBrowser: Sendable {
             {
             case .valid:
                 let preview = try await previewer.preview(subscriber: subscriber, edition: edition)
-                return Reply.html(preview.html)
+                return Reply.html(preview.webHTML)
             case .expired:
                 return Reply.page("Link expired", "<h1 class=\"error\">This digest is no longer online</h1><p>View links work for about a year.</p>", status: .gone)
             case .invalid:
