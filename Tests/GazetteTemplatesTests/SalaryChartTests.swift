@@ -121,8 +121,12 @@ struct SalaryChartTests {
         #expect(digest.salaryTrends.count == 2)
         #expect(html.components(separatedBy: "<!--gz-chart ").count == 3)
         let web = WebCharts.replacingCharts(in: html, digest: digest)
-        #expect(!web.contains("class=\"gz-chart-bar\"") && !web.contains("<!--gz-chart"))
-        #expect(web.components(separatedBy: "<svg ").count == 1 + 2)  // the Go chart and its range bar; Python: numbers only
+        #expect(!web.contains("class=\"gz-chart-bar\"") && !web.contains("class=\"gz-chart-range\""))
+        #expect(web.components(separatedBy: "<svg ").count == 1 + 2)  // the Go chart and its range bar
+        // Python has numbers only: the same markup as in the e-mail.
+        let python = try #require(html.components(separatedBy: "<!--gz-chart 0-->").last?.components(separatedBy: "<!--/gz-chart-->").first)
+        #expect(python.contains("Mid Python") && web.contains(python))
+        #expect(web.components(separatedBy: "<!--gz-chart ").count == 3)
         let before = html.components(separatedBy: "<!--gz-chart 0-->")[0]
         #expect(web.hasPrefix(before))
     }

@@ -93,13 +93,15 @@ enum EmailChart {
 
     /// p10 to p90 as a light band with the median as a dark tick, on the range's axis.
     static func rangeBar(_ range: SalaryTrend.Range, name: String, words: String) -> String {
-        let p10 = percent(range.fraction(of: range.p10))
-        let median = percent(range.fraction(of: range.median))
-        let p90 = percent(range.fraction(of: range.p90))
+        // Percentages that add up to exactly 100, the median tick taking 1 % of its own: a fixed-width
+        // cell among percentage cells gets squeezed to nothing by browsers and Outlook alike.
+        let p10 = min(percent(range.fraction(of: range.p10)), 99)
+        let median = min(max(percent(range.fraction(of: range.median)), p10), 99)
+        let p90 = min(max(percent(range.fraction(of: range.p90)), median + 1), 100)
         var cells = cell(width: p10, color: nil)
         cells += cell(width: median - p10, color: rangeColor, className: "gz-chart-range")
-        cells += "<td class=\"gz-chart-median\" width=\"3\" height=\"12\" bgcolor=\"\(medianColor)\" style=\"width:3px;height:12px;background-color:\(medianColor);font-size:0;line-height:0;\">&nbsp;</td>"
-        cells += cell(width: p90 - median, color: rangeColor, className: "gz-chart-range")
+        cells += cell(width: 1, color: medianColor, className: "gz-chart-median")
+        cells += cell(width: p90 - median - 1, color: rangeColor, className: "gz-chart-range")
         cells += cell(width: 100 - p90, color: nil)
         return """
             <tr>
@@ -114,10 +116,10 @@ enum EmailChart {
     /// The reader's minimum as an amber tick under the range bar, and the same in words.
     static func marker(_ marker: SalaryTrend.Marker?, currency: String) -> String {
         guard let marker else { return "" }
-        let at = percent(marker.fraction)
+        let at = min(percent(marker.fraction), 99)
         var cells = cell(width: at, color: nil)
-        cells += "<td class=\"gz-chart-marker\" width=\"3\" height=\"10\" bgcolor=\"\(markerColor)\" style=\"width:3px;height:10px;background-color:\(markerColor);font-size:0;line-height:0;\">&nbsp;</td>"
-        cells += cell(width: 100 - at, color: nil)
+        cells += cell(width: 1, color: markerColor, className: "gz-chart-marker", height: 10)
+        cells += cell(width: 99 - at, color: nil)
         let words = HTMLText.escape(SalaryChartMarkup.markerWords(marker, currency: currency))
         return """
             <table role="presentation" class="gz-chart-marker-row" width="100%" cellpadding="0" cellspacing="0" border="0">
@@ -131,11 +133,11 @@ enum EmailChart {
     static func percent(_ fraction: Double) -> Int { Int((fraction * 100).rounded()) }
 
     /// A spacer or band cell of `width` percent; nothing for zero width (Outlook draws a zero-width cell anyway).
-    static func cell(width: Int, color: String?, className: String? = nil) -> String {
+    static func cell(width: Int, color: String?, className: String? = nil, height: Int = 12) -> String {
         guard width > 0 else { return "" }
         let classAttribute = className.map { " class=\"\($0)\"" } ?? ""
         if let color {
-            return "<td\(classAttribute) width=\"\(width)%\" height=\"12\" bgcolor=\"\(color)\" style=\"height:12px;background-color:\(color);font-size:0;line-height:0;\">&nbsp;</td>"
+            return "<td\(classAttribute) width=\"\(width)%\" height=\"\(height)\" bgcolor=\"\(color)\" style=\"height:\(height)px;background-color:\(color);font-size:0;line-height:0;\">&nbsp;</td>"
         }
         return "<td width=\"\(width)%\" style=\"font-size:0;line-height:0;\">&nbsp;</td>"
     }

@@ -10,16 +10,19 @@ public enum WebCharts {
     static func openMark(_ index: Int) -> String { "<!--gz-chart \(index)-->" }
     static let closeMark = "<!--/gz-chart-->"
 
-    /// `html` with every marked chart of `digest` drawn as SVG; unmarked HTML (a template without the
-    /// charts) comes back unchanged.
+    /// `html` with every marked chart of `digest` drawn as SVG (still between its marks). A group shown
+    /// as numbers only (under three usable weeks) keeps the e-mail's markup, and HTML without marks (a
+    /// template without the charts) comes back unchanged: the page is then the e-mail's HTML part exactly.
     public static func replacingCharts(in html: String, digest: Digest, charts: EditionCharts? = nil) -> String {
         var result = html
-        for (index, trend) in digest.salaryTrends.enumerated() {
-            guard let open = result.range(of: openMark(index)),
+        for (index, trend) in digest.salaryTrends.enumerated() where trend.hasChart {
+            let openText = openMark(index)
+            guard let open = result.range(of: openText),
                   let close = result.range(of: closeMark, range: open.upperBound..<result.endIndex)
             else { continue }
             let markup = charts?.markup(trend) ?? SalaryChartMarkup(trend)
-            result.replaceSubrange(open.lowerBound..<close.upperBound, with: markup.svg(minimum: digest.minimumSalary))
+            result.replaceSubrange(
+                open.lowerBound..<close.upperBound, with: openText + markup.svg(minimum: digest.minimumSalary) + closeMark)
         }
         return result
     }
