@@ -31,6 +31,8 @@ struct DeliveryChartTests {
                 #expect(svg.contains("<title>2026-W47 failed: 1</title>"))
                 #expect(svg.contains("<title>2026-W48 deferred: 1</title>"))
                 #expect(svg.contains("aria-label=\"Deliveries per edition. "))
+                // Each bar ends with its total.
+                #expect(svg.contains(" font-size=\"12\">2</text>") && svg.contains(" font-size=\"12\">1</text>"))
                 #expect(svg.contains("2026-W47: 1 sent, 0 deferred, 1 failed, 0 bounced, 0 complained"))
                 for state in ["sent", "deferred", "failed", "bounced", "complained"] {
                     #expect(svg.contains(">\(state)</text>"), "legend: \(state)")

@@ -17,7 +17,8 @@ enum DeliveryChart {
     static func svg(_ rows: [(edition: Edition, counts: [DeliveryState: Int])]) -> String {
         let totals = rows.map { row in states.reduce(0) { $0 + (row.counts[$1.state] ?? 0) } }
         guard let largest = totals.max(), largest > 0 else { return "" }
-        let barWidth = Double(width - labelWidth - 10)
+        // Room after the longest bar for its total.
+        let barWidth = Double(width - labelWidth - 60)
         let legendHeight = 24
         let height = legendHeight + rows.count * rowHeight
         var body = ""
@@ -42,6 +43,9 @@ enum DeliveryChart {
                 body += "<rect class=\"gz-d\(index)\" x=\"\(SVGNumber.format(x))\" y=\"\(y + 4)\" width=\"\(SVGNumber.format(segment))\" height=\"16\" fill=\"\(entry.color)\">"
                     + "<title>\(row.edition) \(entry.state.rawValue): \(count)</title></rect>\n"
                 x += segment
+            }
+            if totals[rowIndex] > 0 {
+                body += "<text x=\"\(SVGNumber.format(x + 6))\" y=\"\(y + 16)\" font-size=\"12\">\(totals[rowIndex])</text>\n"
             }
             summary.append("\(row.edition): \(parts.joined(separator: ", "))")
         }
