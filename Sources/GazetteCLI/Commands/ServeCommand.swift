@@ -68,6 +68,6 @@ struct FactoryPreviewer: DigestPreviewer {
         let prepared = try factory.prepare(content: try database.editionContent(edition), subscriber: subscriber, date: Date())
         return DigestPreview(
             subject: prepared.rendered.subject, text: prepared.rendered.text, html: prepared.rendered.html,
-            eml: prepared.bytes, fileName: "\(prepared.key).eml")
+            webHTML: prepared.webHTML, eml: prepared.bytes, fileName: "\(prepared.key).eml")
     }
 }

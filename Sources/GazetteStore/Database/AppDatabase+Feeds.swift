@@ -83,10 +83,11 @@ extension AppDatabase {
 
     /// Everything edition `edition` shows that is the same for every reader, from one consistent read.
     public func editionContent(_ edition: Edition, rules: EditionContent.Rules = .init()) throws -> EditionContent {
-        let twoWeeksBack = edition.advanced(by: -2)
+        // The salary changes compare W−1 with W−2; the trend charts draw W−8 … W−1.
+        let firstWeek = edition.advanced(by: -SalaryTrend.weekCount)
         let openings = try openingsOpen(at: edition.start)
         let salaries = try salaryObservations(
-            from: CivilDate(daysSinceEpoch: twoWeeksBack.startDay), until: CivilDate(daysSinceEpoch: edition.startDay))
+            from: CivilDate(daysSinceEpoch: firstWeek.startDay), until: CivilDate(daysSinceEpoch: edition.startDay))
         return EditionContent(
             edition: edition, openings: openings, salaries: salaries, catalogue: try certifications(), rules: rules)
     }

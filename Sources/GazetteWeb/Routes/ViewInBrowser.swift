@@ -28,7 +28,7 @@ struct ViewInBrowser: Sendable {
                 // The e-mail's own HTML part as it is, not wrapped in a page template: it is a whole document
                 // Gazette rendered (and escaped) from the digest templates, identical to what was mailed.
                 let preview = try await previewer.preview(subscriber: subscriber, edition: edition)
-                return Reply.html(preview.html)
+                return Reply.html(preview.webHTML)
             case .expired:
                 return pages.respond(.viewExpired, status: .gone)
             case .invalid:
