@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "GazetteWebTests",
             dependencies: [
-                "GazetteWeb", "GazetteStore", "GazetteCore", "GazetteTestSupport",
+                "GazetteWeb", "GazetteStore", "GazetteCore", "GazetteTemplates", "GazetteTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

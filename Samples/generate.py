@@ -339,12 +339,14 @@ def calibration(knots):
 
 def build_salaries(rng):
     weeks = {45: [], 46: [], 47: []}
+    region_mix = {}
     for gi, ((level, stack), counts) in enumerate(GROUP_COUNTS.items()):
         drift = DRIFT[gi % len(DRIFT)]
         # One region mix per group, reused every week (prefix of the same
         # list), so a group's week-over-week median moves mostly by its drift
         # rather than by which regions happened to be sampled.
         regions = rng.choices(list(REGION_FACTOR), REGION_WEIGHTS, k=max(counts))
+        region_mix[(level, stack)] = regions
         for week, n in zip((45, 46, 47), counts):
             factor = 1.0 + (drift if week == 47 else 0.0)
             for region in regions[:n]:
@@ -373,7 +375,7 @@ def build_salaries(rng):
         for r in weeks[week]:
             r[4] = exact[r[4]] if week == 47 and r[4] in exact else round_to(f(r[4]), 100)
 
-    rows = weeks[45] + weeks[46] + weeks[47]
+    rows = weeks[45] + weeks[46] + weeks[47] + salary_history(region_mix, f)
     # Every line must be unique; nudge the (non-anchor) amount if not.
     seen = set()
     for r in rows:
@@ -382,6 +384,31 @@ def build_salaries(rng):
             r[4] += 100
         seen.add(tuple(r))
     rows.sort(key=lambda r: (r[0], LEVELS.index(r[1]), r[2], r[3], r[4], r[6]))
+    return rows
+
+
+# Weeks before W45, for the eight-week trend charts of W48 (W40..W47; W45 is
+# thin on purpose, so every chart shows a gap). Drawn from their own random
+# stream, so W45..W47 (and the W47 market line) are exactly as before. Each
+# group drifts a little every week, with the same region mix and calibration.
+HISTORY_WEEKS = (40, 41, 42, 43, 44)
+HISTORY_TREND = [+0.012, -0.008, +0.006, +0.015, -0.012, +0.004, -0.005]
+
+
+def salary_history(region_mix, calibrate):
+    rng = random.Random(SEED + 40)
+    rows = []
+    for gi, ((level, stack), counts) in enumerate(GROUP_COUNTS.items()):
+        slope = HISTORY_TREND[gi % len(HISTORY_TREND)]
+        regions = region_mix[(level, stack)]
+        for week in HISTORY_WEEKS:
+            factor = 1.0 + slope * (week - 46)
+            for region in regions[:counts[1]]:
+                raw = (SALARY_CENTER[level] * REGION_FACTOR[region] * STACK_FACTOR[stack]
+                       * factor * rng.uniform(0.94, 1.06))
+                day = datetime.fromisocalendar(2026, week, rng.randint(1, 7)).date()
+                rows.append([day.isoformat(), level, stack, region, round_to(calibrate(raw), 100),
+                             "USD", rng.choice(SALARY_SOURCES)])
     return rows
 
 
@@ -544,7 +571,7 @@ def check():
     groups = {}
     for r in salaries:
         w = date.fromisoformat(r["observed_on"]).isocalendar()[1]
-        assert w in (45, 46, 47) and r["level"] in LEVELS and r["stack"] in LANGUAGES
+        assert w in HISTORY_WEEKS + (45, 46, 47) and r["level"] in LEVELS and r["stack"] in LANGUAGES
         weeks.setdefault(w, []).append(int(r["amount"]))
         groups.setdefault((r["level"], r["stack"]), {}).setdefault(w, []).append(int(r["amount"]))
     w47 = weeks[47]

@@ -43,6 +43,8 @@ public struct PreparedMessage: Sendable {
     public var bytes: [UInt8]
     /// File-name-safe name: `2026-W48-000012`.
     public var key: String
+    /// The HTML part for a browser (`/view/TOKEN`, the operator preview): the charts drawn as SVG.
+    public var webHTML: String
 }
 
 /// Builds one subscriber's e-mail for one edition. `send`, `send-test` and `preview` all go through
@@ -54,6 +56,9 @@ public struct MessageFactory: Sendable {
     /// Encoded shells by preferences and digest: subscribers who see the same digest share one
     /// Mustache rendering and one encoding of everything but their own name, address and links.
     let shells = ShellCache()
+    /// The edition's charts, drawn once per edition and group for all the shells above; the reader's
+    /// minimum-salary marker is added to the shared markup when a shell is rendered (see `ShellCache.key`).
+    let charts = ChartCache()
     /// Signs every message this factory builds, when the operator configured a DKIM key.
     public let dkim: DKIMSigner?
 
@@ -81,7 +86,8 @@ public struct MessageFactory: Sendable {
         return PreparedMessage(
             digest: composed.digest, rendered: rendered,
             message: OutgoingMessage(head: composed.head, text: rendered.text, html: rendered.html),
-            bytes: composed.bytes, key: composed.key)
+            bytes: composed.bytes, key: composed.key,
+            webHTML: WebCharts.replacingCharts(in: rendered.html, digest: composed.digest, charts: charts.charts(for: content)))
     }
 
     private func build(
@@ -103,7 +109,8 @@ public struct MessageFactory: Sendable {
             entry = try shells.entry(content: content, preferences: subscriber.preferences) { digest throws(TemplateError) in
                 try templates.renderShell(DigestView(
                     digest: digest, personal: personal,
-                    sender: DigestView.Sender(listName: sender.listName, postalAddress: sender.postalAddress)))
+                    sender: DigestView.Sender(listName: sender.listName, postalAddress: sender.postalAddress),
+                    charts: charts.charts(for: content)))
             }
         } catch {
             throw .template(error)

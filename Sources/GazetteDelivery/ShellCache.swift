@@ -71,6 +71,13 @@ final class ShellCache: Sendable {
         for opening in digest.openings { key += "\(opening.source)\u{1}\(opening.id)\u{2}" }
         key += "|"
         for change in digest.salaryChanges { key += "\(change.level.rawValue)\u{1}\(change.stack)\u{1}\(change.currency)\u{2}" }
+        key += "|"
+        for trend in digest.salaryTrends { key += "\(trend.key)\u{2}" }
+        // The minimum-salary marker is the charts' only personal part: it matters only where a range is drawn,
+        // and a minimum also filters the openings, so it rarely splits digests that were otherwise shared.
+        if let minimum = digest.minimumSalary, digest.salaryTrends.contains(where: { $0.range != nil }) {
+            key += "|min\(minimum)"
+        }
         return key
     }
 }

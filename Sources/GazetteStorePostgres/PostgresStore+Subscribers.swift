@@ -251,6 +251,7 @@ extension PostgresStore {
                         confirmationSentAt = \(now), updatedAt = \(now)
                     WHERE id = \(id)
                     """, logger: logger)
+                try await Self.oweConfirmation(subscriberID: id, now: now, connection, logger: logger)
                 var pending = subscriber
                 pending.id = id
                 pending.status = .pending
@@ -270,7 +271,69 @@ extension PostgresStore {
             pending.id = try inserted.first?.value("id", as: Int64.self)
             pending.status = .pending
             pending.pausedUntil = nil
+            if let id = pending.id { try await Self.oweConfirmation(subscriberID: id, now: now, connection, logger: logger) }
             return .confirmationDue(pending)
+        }
+    }
+
+    /// Records the confirmation e-mail this signup is owed, in the signup's transaction; an older one still
+    /// unsent is replaced (its link is as good, and one e-mail is enough). As `SQLiteStore.oweConfirmation`.
+    static func oweConfirmation(subscriberID: Int64, now: Date, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "DELETE FROM confirmationOutbox WHERE subscriberId = \(subscriberID) AND sentAt IS NULL", logger: logger)
+        try await connection.query(
+            "INSERT INTO confirmationOutbox (subscriberId, requestedAt) VALUES (\(subscriberID), \(now))", logger: logger)
+    }
+
+    // MARK: Confirmation outbox
+
+    public func claimOwedConfirmations(now: Date, limit: Int) async throws -> [OwedConfirmation] {
+        let oldest = now.addingTimeInterval(-StorePolicy.confirmationLinkLifetime)
+        let claimedUntil = now.addingTimeInterval(StorePolicy.confirmationClaimLifetime)
+        return try await transaction { [logger] connection in
+            // SKIP LOCKED: replicas claiming at the same moment each take different rows instead of waiting.
+            let rows = try await connection.rows(
+                """
+                SELECT confirmationOutbox.id AS outboxid, confirmationOutbox.requestedAt AS requestedat,
+                    confirmationOutbox.attempts AS outboxattempts, \(unescaped: Self.subscriberColumns)
+                FROM confirmationOutbox JOIN subscriber ON subscriber.id = confirmationOutbox.subscriberId
+                WHERE confirmationOutbox.sentAt IS NULL AND confirmationOutbox.requestedAt > \(oldest)
+                    AND (confirmationOutbox.claimedUntil IS NULL OR confirmationOutbox.claimedUntil <= \(now))
+                    AND subscriber.status = \(unescaped: SubscriberStatus.pending.sql)
+                ORDER BY confirmationOutbox.id LIMIT \(limit)
+                FOR UPDATE OF confirmationOutbox SKIP LOCKED
+                """, logger: logger)
+            let owed = try rows.map { row in
+                OwedConfirmation(
+                    id: try row.value("outboxid"), subscriber: try Self.subscriber(row),
+                    requestedAt: try row.value("requestedat"), attempts: Int(try row.value("outboxattempts", as: Int64.self)))
+            }
+            if !owed.isEmpty {
+                let ids = owed.map(\.id)
+                try await connection.query(
+                    "UPDATE confirmationOutbox SET claimedUntil = \(claimedUntil) WHERE id = ANY(\(ids))", logger: logger)
+            }
+            return owed
+        }
+    }
+
+    public func confirmationSent(_ id: Int64, now: Date) async throws {
+        try await transaction { [logger] connection in
+            try await connection.query(
+                "UPDATE confirmationOutbox SET sentAt = \(now), lastError = NULL, claimedUntil = NULL WHERE id = \(id)",
+                logger: logger)
+        }
+    }
+
+    public func confirmationFailed(_ id: Int64, error: String, now: Date) async throws {
+        let message = String(error.prefix(500))
+        try await transaction { [logger] connection in
+            try await connection.query(
+                """
+                UPDATE confirmationOutbox SET attempts = attempts + 1, lastError = \(message), lastAttemptAt = \(now),
+                    claimedUntil = NULL
+                WHERE id = \(id)
+                """, logger: logger)
         }
     }
 
@@ -373,14 +436,17 @@ extension PostgresStore {
             let suppression = try await connection.query("SELECT * FROM suppression WHERE emailKey = \(key)", logger: logger).collect()
             guard subscriber != nil || !suppression.isEmpty else { return nil }
             var deliveries: [PostgresRow] = []
+            var confirmations: [PostgresRow] = []
             if let subscriber {
                 let id = try subscriber.makeRandomAccess().value("id", as: Int64.self)
                 deliveries = try await connection.query(
                     "SELECT * FROM delivery WHERE subscriberId = \(id) ORDER BY edition, id", logger: logger).collect()
+                confirmations = try await connection.query(
+                    "SELECT * FROM confirmationOutbox WHERE subscriberId = \(id) ORDER BY id", logger: logger).collect()
             }
             return PersonalData(
                 subscriber: try subscriber.map(Self.columns), deliveries: try deliveries.map(Self.columns),
-                suppression: try suppression.map(Self.columns))
+                suppression: try suppression.map(Self.columns), confirmations: try confirmations.map(Self.columns))
         }
     }
 
@@ -414,6 +480,7 @@ extension PostgresStore {
             if let row = try await connection.rows("SELECT id FROM subscriber WHERE emailKey = \(key)", logger: logger).first {
                 let id: Int64 = try row.value("id")
                 try await connection.query("DELETE FROM delivery WHERE subscriberId = \(id)", logger: logger)
+                try await connection.query("DELETE FROM confirmationOutbox WHERE subscriberId = \(id)", logger: logger)
                 try await connection.query("DELETE FROM subscriber WHERE id = \(id)", logger: logger)
                 found = true
             }

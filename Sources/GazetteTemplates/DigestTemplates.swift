@@ -20,7 +20,8 @@ public struct DigestTemplates: Sendable {
     let library: MustacheLibrary
     public let directory: String
 
-    /// Loads every template under `directory` and checks that the required ones and every partial they use exist.
+    /// Loads every template under `directory` (except `pages/`) and checks that the required ones and every
+    /// partial they use exist.
     public init(directory: String) async throws(TemplateError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -30,36 +31,9 @@ public struct DigestTemplates: Sendable {
         for name in DigestTemplates.required where !FileManager.default.fileExists(atPath: "\(base)/\(name).mustache") {
             throw .missingTemplate(path: "\(base)/\(name).mustache")
         }
-        do {
-            self.library = try await MustacheLibrary(directory: base)
-        } catch let error as MustacheLibrary.ParserError {
-            // The library names files relative to the directory.
-            let path = error.filename.hasPrefix("/") ? error.filename : "\(base)/\(error.filename)"
-            throw .syntax(
-                path: path, line: error.context.lineNumber, column: error.context.columnNumber,
-                message: String(describing: error.error))
-        } catch {
-            throw .syntax(path: base, line: 0, column: 0, message: String(describing: error))
-        }
+        // The subscriber pages (`pages/`) are `PageTemplates`' own: a broken page must not stop `send`.
+        self.library = try TemplateLoader.load(directory: base, excluding: ["pages"])
         self.directory = base
-        try checkPartials(base: base)
-    }
-
-    /// Missing partials render as nothing in Mustache; a digest missing its openings must be an error instead.
-    private func checkPartials(base: String) throws(TemplateError) {
-        guard let files = FileManager.default.enumerator(atPath: base) else { return }
-        let pattern = try! NSRegularExpression(pattern: #"\{\{>\s*([^}\s]+)\s*\}\}"#)
-        for case let path as String in files where path.hasSuffix(".mustache") {
-            guard let text = try? String(contentsOfFile: "\(base)/\(path)", encoding: .utf8) else { continue }
-            let range = NSRange(text.startIndex..., in: text)
-            for match in pattern.matches(in: text, range: range) {
-                guard let nameRange = Range(match.range(at: 1), in: text) else { continue }
-                let name = String(text[nameRange])
-                if library.getTemplate(named: name) == nil {
-                    throw .missingPartial(name: name, usedIn: "\(base)/\(path)")
-                }
-            }
-        }
     }
 
     /// Renders the three parts; the text part is wrapped at 72 columns.

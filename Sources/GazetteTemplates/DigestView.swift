@@ -71,11 +71,13 @@ public struct DigestView: Sendable, MustacheParent {
     /// The personal values this view was built with.
     public let personal: Personalization
 
-    public init(digest: Digest, subscriber: Subscriber, links: SubscriberLinks, sender: Sender) {
-        self.init(digest: digest, personal: Personalization(subscriber: subscriber, links: links), sender: sender)
+    public init(digest: Digest, subscriber: Subscriber, links: SubscriberLinks, sender: Sender, charts: EditionCharts? = nil) {
+        self.init(digest: digest, personal: Personalization(subscriber: subscriber, links: links), sender: sender, charts: charts)
     }
 
-    public init(digest: Digest, personal: Personalization, sender: Sender) {
+    /// - Parameter charts: the edition's chart markup, drawn once per edition (the send path keeps it beside
+    ///   its shells); without it the charts are drawn for this view.
+    public init(digest: Digest, personal: Personalization, sender: Sender, charts: EditionCharts? = nil) {
         self.personal = personal
         let content = digest.content
         var f = Fields()
@@ -134,6 +136,21 @@ public struct DigestView: Sendable, MustacheParent {
         }
         f["salaryChanges"] = changes
         f["hasSalaryChanges"] = !changes.isEmpty
+        let trends: [Fields] = digest.salaryTrends.enumerated().map { index, trend in
+            let markup = charts?.markup(trend) ?? SalaryChartMarkup(trend)
+            let marker = trend.hasChart ? trend.marker(minimum: digest.minimumSalary) : nil
+            return [
+                "group": trend.groupName,
+                // Marked so the web view can put the SVG drawing in its place (`WebCharts`).
+                "chartHTML": WebCharts.openMark(index) + markup.emailHTML(minimum: digest.minimumSalary) + WebCharts.closeMark,
+                "sparkline": markup.sparkline ?? "", "hasSparkline": markup.sparkline != nil,
+                "rangeText": markup.rangeText ?? "", "hasRange": markup.rangeText != nil,
+                "markerText": marker.map { SalaryChartMarkup.markerWords($0, currency: trend.currency) } ?? "",
+                "hasMarker": marker != nil && trend.range != nil,
+            ]
+        }
+        f["salaryTrends"] = trends
+        f["hasSalaryTrends"] = !trends.isEmpty
         var teaser = [headline]
         if let m = content.market {
             let median = Formatting.money(m.median, currency: m.currency)

@@ -1,6 +1,7 @@
 public import Foundation
 public import GazetteCore
 public import GazetteStore
+public import GazetteTemplates
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -13,6 +14,8 @@ public struct WebSettings: Sendable {
     public var operatorToken: String?
     public var signer: LinkSigner
     public var listName: String
+    /// The subscriber pages (`TEMPLATES/pages/`), loaded and checked before the server starts.
+    public var pages: PageTemplates
     /// Slow or idle clients are cut off (see `SlowClientGuard`): the request head within this time of the
     /// connection or the previous response, the body within `bodyTimeout` of the head.
     public var headTimeout: Duration = .seconds(10)
@@ -24,12 +27,13 @@ public struct WebSettings: Sendable {
     /// Enables `/api/v1` with this Bearer token (`GAZETTE_API_TOKEN`); without it `/api` answers 404.
     public var apiToken: String?
 
-    public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String) {
+    public init(host: String, port: Int, operatorToken: String?, signer: LinkSigner, listName: String, pages: PageTemplates) {
         self.host = host
         self.port = port
         self.operatorToken = operatorToken
         self.signer = signer
         self.listName = listName
+        self.pages = pages
     }
 
     var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
@@ -43,11 +47,12 @@ public enum WebApp {
         // HEAD answers as GET would, without the body (RFC 9110 9.3.2): monitors and link checkers use it.
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.addMiddleware { SecurityHeadersMiddleware() }
+        let pages = PageRenderer(templates: settings.pages, listName: settings.listName)
         let subscriberPages = SubscriberPages(
-            database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL, now: now)
+            database: database, signer: settings.signer, pages: pages, baseURL: settings.baseURL, now: now)
         subscriberPages.register(on: router)
         let signup = SignupPages(
-            database: database, signer: settings.signer, listName: settings.listName, baseURL: settings.baseURL,
+            database: database, signer: settings.signer, pages: pages, baseURL: settings.baseURL,
             mailer: settings.confirmationMailer, now: now)
         signup.register(on: router)
         if let token = settings.apiToken {
@@ -58,7 +63,7 @@ public enum WebApp {
             let api = router.group("/api/v1").add(middleware: APITokenMiddleware(token: token))
             SubscriberAPI(database: database, signer: settings.signer, signup: signup, now: now).register(on: api)
         }
-        ViewInBrowser(database: database, previewer: previewer, signer: settings.signer, now: now).register(on: router)
+        ViewInBrowser(database: database, previewer: previewer, signer: settings.signer, pages: pages, now: now).register(on: router)
         HealthRoutes(database: database, metrics: MetricsExporter(database: database)).register(on: router)
         let operatorGroup = router.group()
         if let token = settings.operatorToken {
@@ -103,18 +108,9 @@ enum Reply {
         Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// An operator page (`OperatorPages`); subscriber pages come from templates (`PageRenderer`).
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
         html(HTML.page(title: title, body: body), status: status)
-    }
-
-    /// A token that does not verify (altered, foreign, or its subscriber is gone): 403, nothing changed.
-    static func invalidLink() -> Response {
-        page("Link not valid", "<h1 class=\"error\">This link is not valid</h1><p>Nothing was changed. Use the link from your latest e-mail.</p>", status: .forbidden)
-    }
-
-    /// A form post from another site (see `SameOriginCheck`).
-    static func crossSiteRefused() -> Response {
-        page("Request refused", "<h1 class=\"error\">Request refused</h1><p>Nothing was changed. Use the form on this site.</p>", status: .forbidden)
     }
 }
 

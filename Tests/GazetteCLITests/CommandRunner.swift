@@ -87,6 +87,20 @@ struct CommandRunner {
             stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
+    /// Starts `gazette serve --port PORT` in the background with this runner's environment; the caller
+    /// kills it (SIGKILL: SIGTERM may be blocked in a child of the test runner) and waits for health.
+    func serve(port: Int) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
+        server.arguments = ["serve", "--port", String(port)]
+        server.environment = environment
+        server.currentDirectoryURL = URL(fileURLWithPath: directory)
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        return server
+    }
+
     /// Every row of every table, for "nothing changed" assertions (read with Python's sqlite3, independently).
     func databaseDump() throws -> String {
         let script = """

@@ -15,8 +15,48 @@ struct LifecycleTests {
         let names = try await database.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(names == [
             "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
-            "v4: subscriber lifecycle", "v5: bounces and complaints",
+            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox",
         ])
+    }
+
+    /// The confirmation a signup is owed is stored with the signup: nothing held in memory can lose it.
+    @Test func aSignupOwesExactlyOneStoredConfirmationUntilItIsSent() async throws {
+        let database = try AppDatabase.inMemory()
+        _ = try await database.requestSignup(Subscriber(email: "owed@example.com", name: "Owed"), now: now)
+        for second in 1...20 {  // throttled: no more owed
+            _ = try await database.requestSignup(Subscriber(email: "owed@example.com", name: "Owed"), now: now.addingTimeInterval(Double(second)))
+        }
+        var owed = try await database.claimOwedConfirmations(now: now.addingTimeInterval(30))
+        #expect(owed.count == 1 && owed.first?.subscriber.email == "owed@example.com")
+        #expect(owed.first?.requestedAt == now && owed.first?.expires == now.addingTimeInterval(7 * 86_400))
+        let first = try #require(owed.first)
+
+        // A failed send keeps it owed and counts the attempt.
+        try await database.confirmationFailed(first.id, error: "relay down", now: now.addingTimeInterval(40))
+        owed = try await database.claimOwedConfirmations(now: now.addingTimeInterval(50))
+        #expect(owed.map(\.id) == [first.id] && owed.first?.attempts == 1)
+
+        // A signup after the 10 minutes, still unsent: one e-mail, for the newer request.
+        _ = try await database.requestSignup(Subscriber(email: "owed@example.com", name: "Owed"), now: now.addingTimeInterval(601))
+        owed = try await database.claimOwedConfirmations(now: now.addingTimeInterval(602))
+        #expect(owed.count == 1 && owed.first?.requestedAt == now.addingTimeInterval(601))
+
+        try await database.confirmationSent(try #require(owed.first).id, now: now.addingTimeInterval(603))
+        #expect(try await database.claimOwedConfirmations(now: now.addingTimeInterval(604)).isEmpty)
+        // The person's data export shows it (the replaced request is gone).
+        let exported = try #require(try await database.personalData(email: "owed@example.com")).confirmations
+        #expect(exported.count == 1 && exported.first?["sentAt"] != .null && exported.first?["lastError"] == .null)
+
+        // Owed, then the link would have expired: given up. Owed, then erased: gone with the person.
+        _ = try await database.requestSignup(Subscriber(email: "late@example.com", name: ""), now: now)
+        #expect(try await database.claimOwedConfirmations(now: now.addingTimeInterval(7 * 86_400 + 1)).isEmpty)
+        _ = try await database.requestSignup(Subscriber(email: "gone@example.com", name: ""), now: now)
+        #expect(try await database.erase(email: "gone@example.com", now: now, signer: signer))
+        #expect(try await database.claimOwedConfirmations(now: now).map(\.subscriber.email) == ["late@example.com"])
+        // Confirmed (e.g. by an earlier e-mail's link): no longer owed.
+        let late = try #require(try await database.subscriber(email: "late@example.com"))
+        _ = try await database.confirmSubscription(subscriberID: late.id!, now: now, signer: signer)
+        #expect(try await database.claimOwedConfirmations(now: now).isEmpty)
     }
 
     @Test func signupMakesOnePendingRowAndOneConfirmationPerTenMinutes() async throws {

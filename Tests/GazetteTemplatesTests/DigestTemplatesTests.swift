@@ -13,6 +13,18 @@ enum SampleDigest {
     static func date(_ text: String) -> Date { Timestamp.parse(text)! }
 
     static func view(preferences: Preferences = Preferences()) -> DigestView {
+        let digest = digest(preferences: preferences)
+        let subscriber = Subscriber(id: 42, email: "zoe@example.org", name: "Zoë <Müller>", preferences: preferences)
+        let links = SubscriberLinks(
+            unsubscribe: "https://news.example.com/unsubscribe/42.u.sig", preferences: "https://news.example.com/preferences/42.p.sig",
+            unsubscribeMailto: "mailto:digest@example.com?subject=unsubscribe%2042.u.sig",
+            view: "https://news.example.com/view/42.v.2026-W48.1800000000.sig")
+        return DigestView(
+            digest: digest, subscriber: subscriber, links: links,
+            sender: .init(listName: "Backend Jobs Weekly", postalAddress: "Gazette & Co · 1 Example Street · Springfield"))
+    }
+
+    static func digest(preferences: Preferences = Preferences()) -> Digest {
         let edition = Edition("2026-W48")!
         let openings = [
             Opening(
@@ -47,16 +59,24 @@ enum SampleDigest {
                 summary: "Install, configure & manage <production> Kubernetes clusters.",
                 url: "https://training.linuxfoundation.org/certification/cka/", featuredFrom: nil, featuredUntil: nil)
         ]
-        let content = EditionContent(edition: edition, openings: openings, salaries: observations, catalogue: certifications)
-        let digest = Digest(content: content, preferences: preferences)
-        let subscriber = Subscriber(id: 42, email: "zoe@example.org", name: "Zoë <Müller>", preferences: preferences)
-        let links = SubscriberLinks(
-            unsubscribe: "https://news.example.com/unsubscribe/42.u.sig", preferences: "https://news.example.com/preferences/42.p.sig",
-            unsubscribeMailto: "mailto:digest@example.com?subject=unsubscribe%2042.u.sig",
-            view: "https://news.example.com/view/42.v.2026-W48.1800000000.sig")
-        return DigestView(
-            digest: digest, subscriber: subscriber, links: links,
-            sender: .init(listName: "Backend Jobs Weekly", postalAddress: "Gazette & Co · 1 Example Street · Springfield"))
+        // Senior Go's earlier weeks, for its trend chart (W43 has two salaries: a gap); mid Python has only
+        // W46 and W47, so it shows numbers and no chart.
+        let weeks: [(day: String, median: Int)] = [
+            ("2026-10-07", 148_000), ("2026-10-14", 151_000), ("2026-10-21", 0), ("2026-10-28", 154_000), ("2026-11-04", 157_000),
+        ]
+        var history: [SalaryObservation] = []
+        for week in weeks {
+            let m = week.median
+            let amounts: [Int] = m == 0 ? [140_000, 141_000] : [m - 4_000, m - 2_000, m, m + 2_000, m + 4_000]
+            for amount in amounts {
+                history.append(SalaryObservation(
+                    observedOn: Timestamp.parseDay(week.day)!, level: .senior, stack: "Go", region: "US", amount: amount,
+                    currency: "USD", source: "t"))
+            }
+        }
+        let content = EditionContent(
+            edition: edition, openings: openings, salaries: history + observations, catalogue: certifications)
+        return Digest(content: content, preferences: preferences)
     }
 }
 

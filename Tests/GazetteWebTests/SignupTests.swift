@@ -40,7 +40,8 @@ struct SignupFixture {
     init(backend: StoreBackend = .sqlite) async throws { fixture = try await WebFixture(backend: backend) }
 
     func app() -> some ApplicationProtocol {
-        var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
+        var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly",
+            pages: fixture.pages)
         settings.baseURL = "https://news.example.com"
         settings.confirmationMailer = mailer
         let clock = self.clock

@@ -77,7 +77,8 @@ struct SlowClientTests {
     func slowHeadersAndIdleConnectionsAreClosed(backend: StoreBackend) async throws {
         let fixture = try await WebFixture(backend: backend)
         let port = Self.freePort()
-        var settings = WebSettings(host: "127.0.0.1", port: port, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly")
+        var settings = WebSettings(host: "127.0.0.1", port: port, operatorToken: nil, signer: fixture.signer, listName: "Backend Jobs Weekly",
+            pages: fixture.pages)
         settings.headTimeout = .seconds(1)
         settings.bodyTimeout = .seconds(1)
         let app = try WebApp.application(

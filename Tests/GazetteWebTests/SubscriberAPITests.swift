@@ -31,7 +31,8 @@ struct SubscriberAPITests {
     }
 
     static func app(_ s: SignupFixture, token: String? = SubscriberAPITests.token) -> some ApplicationProtocol {
-        var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: s.fixture.signer, listName: "Backend Jobs Weekly")
+        var settings = WebSettings(host: "127.0.0.1", port: 0, operatorToken: nil, signer: s.fixture.signer, listName: "Backend Jobs Weekly",
+            pages: s.fixture.pages)
         settings.baseURL = "https://news.example.com"
         settings.confirmationMailer = s.mailer
         settings.apiToken = token

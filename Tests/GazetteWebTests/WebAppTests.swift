@@ -2,6 +2,7 @@ import Foundation
 import GazetteTestSupport
 import GazetteCore
 import GazetteStore
+import GazetteTemplates
 import GazetteWeb
 import Hummingbird
 import HummingbirdTesting
@@ -24,8 +25,15 @@ struct WebFixture {
     let database: any Store
     let signer = LinkSigner(secret: "web-secret")
     let alice: Subscriber
+    /// The page templates Gazette ships (`Templates/pages/`).
+    let pages: PageTemplates
+
+    /// The repository's `Templates` folder (this file is `Tests/GazetteWebTests/WebAppTests.swift`).
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Templates").path
 
     init(backend: StoreBackend = .sqlite) async throws {
+        pages = try PageTemplates(directory: Self.templates)
         database = try await backend.makeStore()
         _ = try await database.importSubscribers(
             [
@@ -43,7 +51,8 @@ struct WebFixture {
     func app(operatorToken: String? = nil, host: String = "127.0.0.1") -> some ApplicationProtocol {
         Application(router: WebApp.router(
             database: database, previewer: FixedPreviewer(),
-            settings: WebSettings(host: host, port: 0, operatorToken: operatorToken, signer: signer, listName: "Backend Jobs Weekly")))
+            settings: WebSettings(
+                host: host, port: 0, operatorToken: operatorToken, signer: signer, listName: "Backend Jobs Weekly", pages: pages)))
     }
 }
 
@@ -201,7 +210,7 @@ struct OperatorPagesTests {
     @Test(arguments: StoreBackend.allCases)
     func refusesToServeOperatorPagesBeyondLoopbackWithoutAToken(backend: StoreBackend) async throws {
         let fixture = try await WebFixture(backend: backend)
-        let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x")
+        let settings = WebSettings(host: "0.0.0.0", port: 8080, operatorToken: nil, signer: fixture.signer, listName: "x", pages: fixture.pages)
         #expect(throws: WebError.self) {
             _ = try WebApp.application(database: fixture.database, previewer: FixedPreviewer(), settings: settings, logger: Logger(label: "t"))
         }

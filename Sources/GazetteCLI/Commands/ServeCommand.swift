@@ -31,16 +31,20 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let runtime = try await Runtime.start(global)
+            // The page templates are checked before anything listens: a broken edit stops serve here with the
+            // file and line, instead of answering 500 (or an empty page) to subscribers later.
+            let pages = try PageTemplates(directory: runtime.templatesDirectory())
             var settings = WebSettings(
                 host: host, port: port, operatorToken: runtime.settings.operatorToken, signer: try await runtime.signer(),
-                listName: runtime.settings.from.name ?? "Gazette")
+                listName: runtime.settings.from.name ?? "Gazette", pages: pages)
             settings.baseURL = runtime.settings.baseURL
             settings.apiToken = runtime.settings.apiToken
-            // Signups mail their confirmation through the same transport as `send` (outbox or SMTP), from a queue.
-            let (requests, queue) = ConfirmationMailService.queue()
-            settings.confirmationMailer = QueuedConfirmations(continuation: queue)
+            // Signups record the confirmation they are owed in the database; this service mails it through the
+            // same transport as `send` (outbox or SMTP), also what a previous serve left unsent.
             let mailer = ConfirmationMailService(
-                sender: try await runtime.confirmationSender(), requests: requests, logger: runtime.logger)
+                sender: try await runtime.confirmationSender(), database: runtime.database, signer: settings.signer,
+                baseURL: settings.baseURL, logger: runtime.logger)
+            settings.confirmationMailer = mailer.mailer
             let app = try WebApp.application(
                 database: runtime.database, previewer: FactoryPreviewer(database: runtime.database, factory: try await runtime.messageFactory()),
                 settings: settings, logger: runtime.logger)
@@ -64,6 +68,6 @@ struct FactoryPreviewer: DigestPreviewer {
         let prepared = try factory.prepare(content: try await database.editionContent(edition), subscriber: subscriber, date: Date())
         return DigestPreview(
             subject: prepared.rendered.subject, text: prepared.rendered.text, html: prepared.rendered.html,
-            eml: prepared.bytes, fileName: "\(prepared.key).eml")
+            webHTML: prepared.webHTML, eml: prepared.bytes, fileName: "\(prepared.key).eml")
     }
 }

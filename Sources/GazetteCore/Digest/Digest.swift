@@ -6,6 +6,10 @@ public struct Digest: Sendable {
     /// All openings that matched, including those beyond the cap.
     public let matchingCount: Int
     public let salaryChanges: [SalaryChange]
+    /// The followed groups' trends that have a chart or a range to draw.
+    public let salaryTrends: [SalaryTrend]
+    /// The subscriber's minimum salary, marked on each range: the only personal part of the charts.
+    public let minimumSalary: Int?
 
     public var edition: Edition { content.edition }
     public var moreOpenings: Int { matchingCount - openings.count }
@@ -26,6 +30,17 @@ public struct Digest: Sendable {
             }
         self.openings = ranked.prefix(content.rules.openingsCap).map { matching[$0.offset] }
         self.salaryChanges = content.salaryChanges.filter { preferences.follows(level: $0.level, stack: $0.stack) }
+        let followed = content.salaryTrends.filter { trend in
+            (trend.hasChart || trend.range != nil) && preferences.follows(level: trend.level, stack: trend.stack)
+        }
+        // Most salaries last week first for the cap, then back in the content's (level, stack) order.
+        let byCount = followed.indices.sorted { a, b in
+            let countA = followed[a].weeks.last?.observations ?? 0
+            let countB = followed[b].weeks.last?.observations ?? 0
+            return countA != countB ? countA > countB : a < b
+        }
+        self.salaryTrends = byCount.prefix(content.rules.trendCharts).sorted().map { followed[$0] }
+        self.minimumSalary = preferences.minSalary
     }
 
     /// No opening matched: the subscriber or the operator may choose to skip such digests.

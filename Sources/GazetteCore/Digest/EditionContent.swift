@@ -13,6 +13,9 @@ public struct EditionContent: Sendable {
         public var rotationSize = 2
         /// How many companies the header names.
         public var topCompanies = 3
+        /// Trend charts per digest: a reader who follows every group sees those with the most salaries
+        /// last week, not twenty charts.
+        public var trendCharts = 4
         public init() {}
     }
 
@@ -33,12 +36,15 @@ public struct EditionContent: Sendable {
     /// Every group with enough observations in both weeks, ordered by level then stack.
     public let salaryChanges: [SalaryChange]
     public let market: MarketLine?
+    /// Every group seen in weeks W−8 … W−1 with its weekly medians and W−1 range, for the charts.
+    public let salaryTrends: [SalaryTrend]
     public let certifications: [Certification]
     public let rules: Rules
 
     /// - Parameters:
     ///   - openings: at least every opening open at the start of `edition` (others are ignored).
-    ///   - salaries: at least the observations of weeks W−1 and W−2 (others are ignored).
+    ///   - salaries: at least the observations of weeks W−8 … W−1 (others are ignored); the changes use
+    ///     W−1 and W−2, the trends all eight.
     ///   - catalogue: every certification.
     public init(
         edition: Edition, openings: [Opening], salaries: [SalaryObservation], catalogue: [Certification],
@@ -66,6 +72,7 @@ public struct EditionContent: Sendable {
         self.market = EditionContent.marketLine(lastWeek, minimum: rules.minimumObservations)
         self.salaryChanges = EditionContent.changes(
             current: lastWeek, previous: weekBefore, minimum: rules.minimumObservations)
+        self.salaryTrends = SalaryTrend.trends(salaries, edition: edition, minimum: rules.minimumObservations)
         self.certifications = EditionContent.featured(catalogue, in: edition, rotationSize: rules.rotationSize)
     }
 

@@ -17,10 +17,12 @@ public enum SignupOutcome: Sendable, Equatable {
 
 extension SQLiteStore {
     /// Records a signup from the form or the API, in one transaction, so that concurrent signups for one
-    /// address claim the 10-minute confirmation slot exactly once.
+    /// address claim the 10-minute confirmation slot exactly once. A confirmation due is recorded in the
+    /// confirmation outbox in the same transaction (`claimOwedConfirmations`), so it cannot be lost.
     ///
-    /// The slot is claimed before the mail is sent: a transport failure costs the person a 10-minute wait,
-    /// whereas claiming after sending would let a flood of parallel requests each send one.
+    /// The slot is claimed before the mail is sent (claiming after sending would let a flood of parallel
+    /// requests each send one); the e-mail itself is recorded as owed and sent, retried after a transport
+    /// failure, by `gazette serve`'s confirmation sender.
     ///
     /// An erased person (keyed hash suppressed) who signs up again is treated as new: they become pending and
     /// are mailed only the confirmation they asked for; `confirmSubscription` lifts the hash.
@@ -58,6 +60,7 @@ extension SQLiteStore {
                         try StoredList.json(record.levels, column: "levels"), record.remoteOnly,
                         try StoredList.json(record.locations, column: "locations"), record.minSalary, stamp, stamp, stamp, stamp, record.id,
                     ])
+                try Self.oweConfirmation(db, subscriberID: record.id!, now: now)
                 return .confirmationDue(record.subscriber)
             }
             var record = SubscriberRecord(subscriber, now: now)
@@ -67,8 +70,19 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE subscriber SET pendingSince = ?, confirmationSentAt = ? WHERE id = ?",
                 arguments: [stamp, stamp, record.id])
+            try Self.oweConfirmation(db, subscriberID: record.id!, now: now)
             return .confirmationDue(record.subscriber)
         }
+    }
+
+    /// Records the confirmation e-mail this signup is owed, in the signup's transaction. An older one still
+    /// unsent (the relay was down) is replaced: its link is as good, and one e-mail is enough.
+    static func oweConfirmation(_ db: Database, subscriberID: Int64, now: Date) throws {
+        try db.execute(
+            sql: "DELETE FROM confirmationOutbox WHERE subscriberId = ? AND sentAt IS NULL", arguments: [subscriberID])
+        try db.execute(
+            sql: "INSERT INTO confirmationOutbox (subscriberId, requestedAt) VALUES (?, ?)",
+            arguments: [subscriberID, StoredDate(now)])
     }
 
     /// Makes a pending subscriber active. Idempotent: an active one stays active.

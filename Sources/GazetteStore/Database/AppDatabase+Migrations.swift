@@ -163,6 +163,26 @@ extension SQLiteStore {
                 CREATE INDEX delivery_messageId ON delivery(messageId);
                 """)
         }
+        // Confirmations owed to signups, written with the signup: a serve stopped before the e-mail went out
+        // sends it when it starts again. Rows go with their subscriber (erase, purge of stale signups).
+        migrator.registerMigration("v6: confirmation outbox") { db in
+            try db.execute(
+                sql: """
+                CREATE TABLE confirmationOutbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    subscriberId INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+                    requestedAt DATETIME NOT NULL,
+                    sentAt DATETIME,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lastAttemptAt DATETIME,
+                    lastError TEXT,
+                    -- A sender (one of several serve replicas) working on it until then; NULL when nobody is.
+                    claimedUntil DATETIME
+                );
+                CREATE INDEX confirmationOutbox_unsent ON confirmationOutbox(sentAt, id);
+                CREATE INDEX confirmationOutbox_subscriber ON confirmationOutbox(subscriberId);
+                """)
+        }
         return migrator
     }
 }

@@ -38,11 +38,17 @@ public struct PersonalData: Sendable, Encodable {
     public var deliveries: [[String: StoredValue]]
     /// Reasons the address is on the suppression list (bounces, complaints), if it is.
     public var suppression: [[String: StoredValue]]
+    /// Confirmation e-mails owed or sent to them (`confirmationOutbox`), with any relay error.
+    public var confirmations: [[String: StoredValue]]
 
-    package init(subscriber: [String: StoredValue]?, deliveries: [[String: StoredValue]], suppression: [[String: StoredValue]]) {
+    package init(
+        subscriber: [String: StoredValue]?, deliveries: [[String: StoredValue]], suppression: [[String: StoredValue]],
+        confirmations: [[String: StoredValue]]
+    ) {
         self.subscriber = subscriber
         self.deliveries = deliveries
         self.suppression = suppression
+        self.confirmations = confirmations
     }
 
     /// The export as a person downloads it: sorted keys and dates as stored, so two exports of the same data
@@ -58,19 +64,22 @@ extension SQLiteStore {
     /// - Returns: nil when no row names this address.
     public func personalData(email: String) async throws -> PersonalData? {
         let key = email.lowercased()
-        return try await read { db in
+        return try await read { db -> PersonalData? in
             let subscriber = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE emailKey = ?", arguments: [key])
             let suppression = try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE emailKey = ?", arguments: [key])
             guard subscriber != nil || !suppression.isEmpty else { return nil }
             var deliveries: [Row] = []
+            var confirmations: [Row] = []
             if let subscriber {
                 let id: Int64 = subscriber["id"]
                 deliveries = try Row.fetchAll(
                     db, sql: "SELECT * FROM delivery WHERE subscriberId = ? ORDER BY edition, id", arguments: [id])
+                confirmations = try Row.fetchAll(
+                    db, sql: "SELECT * FROM confirmationOutbox WHERE subscriberId = ? ORDER BY id", arguments: [id])
             }
             return PersonalData(
                 subscriber: subscriber.map(Self.columns), deliveries: deliveries.map(Self.columns),
-                suppression: suppression.map(Self.columns))
+                suppression: suppression.map(Self.columns), confirmations: confirmations.map(Self.columns))
         }
     }
 
@@ -93,6 +102,7 @@ extension SQLiteStore {
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE emailKey = ?", arguments: [key]) {
                 // The foreign key cascades too; deleting explicitly does not depend on the pragma.
                 try db.execute(sql: "DELETE FROM delivery WHERE subscriberId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM confirmationOutbox WHERE subscriberId = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM subscriber WHERE id = ?", arguments: [id])
                 found = true
             }

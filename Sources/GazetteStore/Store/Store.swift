@@ -81,6 +81,18 @@ public protocol Store: Sendable {
     /// Pauses digests until `until` (nil resumes them).
     func pause(subscriberID: Int64, until: Date?, now: Date) async throws
 
+    // MARK: Confirmation outbox (the e-mails signups are owed; `requestSignup` records them)
+
+    /// Claims up to `limit` owed confirmations (not sent, link still valid, subscriber still pending, not
+    /// claimed by another sender), oldest first, for `StorePolicy.confirmationClaimLifetime`: several
+    /// `serve` replicas on one database never mail the same one twice, and one that dies mid-send leaves it
+    /// to the others once the claim expires.
+    func claimOwedConfirmations(now: Date, limit: Int) async throws -> [OwedConfirmation]
+    /// Records that the relay took the e-mail.
+    func confirmationSent(_ id: Int64, now: Date) async throws
+    /// Records a failed attempt and lets the claim go: the e-mail stays owed and is tried again.
+    func confirmationFailed(_ id: Int64, error: String, now: Date) async throws
+
     // MARK: Suppression list
 
     /// Addresses that must never be mailed again (repeated hard bounces, complaints).
@@ -176,6 +188,10 @@ public enum StorePolicy {
     public static let confirmationInterval: TimeInterval = 10 * 60
     /// Unconfirmed signups older than this are deleted by `send`.
     public static let pendingLifetime: TimeInterval = 30 * 86_400
+    /// A confirmation link works this long; an owed e-mail not sent by then is given up (its link would not work).
+    public static let confirmationLinkLifetime: TimeInterval = 7 * 86_400
+    /// How long a sender's claim on an owed confirmation lasts: longer than one send takes.
+    public static let confirmationClaimLifetime: TimeInterval = 60
     /// Soft bounces in this many consecutive editions suppress an address.
     public static let softBouncesBeforeSuppression = 3
 }
@@ -192,6 +208,10 @@ extension Store {
 
     public func subscribers() async throws -> [Subscriber] { try await subscribers(status: nil) }
 
+    public func claimOwedConfirmations(now: Date) async throws -> [OwedConfirmation] {
+        try await claimOwedConfirmations(now: now, limit: 100)
+    }
+
     public func claim(edition: Edition, now: Date, limit: Int) async throws -> [DeliveryTicket] {
         try await claim(edition: edition, now: now, limit: limit, subscriberIDs: nil, lease: nil)
     }
@@ -202,10 +222,11 @@ extension Store {
 
     /// Everything edition `edition` shows that is the same for every reader.
     public func editionContent(_ edition: Edition, rules: EditionContent.Rules = .init()) async throws -> EditionContent {
-        let twoWeeksBack = edition.advanced(by: -2)
+        // The salary changes compare W−1 with W−2; the trend charts draw W−8 … W−1.
+        let firstWeek = edition.advanced(by: -SalaryTrend.weekCount)
         let openings = try await openingsOpen(at: edition.start)
         let salaries = try await salaryObservations(
-            from: CivilDate(daysSinceEpoch: twoWeeksBack.startDay), until: CivilDate(daysSinceEpoch: edition.startDay))
+            from: CivilDate(daysSinceEpoch: firstWeek.startDay), until: CivilDate(daysSinceEpoch: edition.startDay))
         return EditionContent(
             edition: edition, openings: openings, salaries: salaries, catalogue: try await certifications(), rules: rules)
     }

@@ -1,24 +1,10 @@
 import Foundation
 import GazetteTemplates
 
-/// The small HTML toolkit of the web pages: every piece of data goes through `escape`.
+/// The small HTML toolkit of the operator pages: every piece of data goes through `escape`. The subscriber
+/// pages are Mustache templates instead (`Templates/pages/`, `PageRenderer`).
 enum HTML {
     static func escape(_ text: String) -> String { HTMLText.escape(text) }
-
-    /// Every IANA zone the system knows, as `<option>`s: a list instead of free text, so nobody has to know
-    /// how to spell `America/Argentina/Buenos_Aires`.
-    static func timeZoneOptions(selected: String) -> String {
-        let zones = zoneIdentifiers.contains(selected) || selected.isEmpty ? zoneIdentifiers : [selected] + zoneIdentifiers
-        return zones.map { zone in
-            "<option value=\"\(escape(zone))\"\(zone == selected ? " selected" : "")>\(escape(zone.replacingOccurrences(of: "_", with: " ")))</option>"
-        }.joined()
-    }
-
-    private static let zoneIdentifiers: [String] = {
-        var zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") || $0 == "UTC" }
-        if !zones.contains("Etc/UTC") { zones.append("Etc/UTC") }
-        return zones.sorted()
-    }()
 
     /// A whole page: static layout around `body` (already escaped by its builder).
     static func page(title: String, body: String) -> String {

@@ -32,7 +32,7 @@ struct OperatorPages: Sendable {
         }
         router.get("/preview/:edition/:subscriber/html") { _, context in
             let (subscriber, edition) = try await self.target(context)
-            var response = Reply.html(try await previewer.preview(subscriber: subscriber, edition: edition).html)
+            var response = Reply.html(try await previewer.preview(subscriber: subscriber, edition: edition).webHTML)
             // The digest itself, shown in a sandbox: no scripts, no forms, no navigation of the operator page.
             response.headers[.contentSecurityPolicy] = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:"
             return response
@@ -65,18 +65,22 @@ struct OperatorPages: Sendable {
         let current = Edition(containing: now())
         var editions = Set(try await database.editionsWithDeliveries().compactMap(Edition.init))
         editions.formUnion([current, current.next])
-        var lines: [String] = []
+        var counted: [(edition: Edition, counts: [DeliveryState: Int])] = []
         for edition in editions.sorted(by: >) {
-            let counts = try await database.deliveryCounts(edition: edition)
-            let cells = DeliveryState.allCases.map { "<td>\(counts[$0] ?? 0)</td>" }.joined()
-            lines.append("<tr><td>\(edition)\(edition == current ? " (this week)" : "")</td>\(cells)</tr>")
+            counted.append((edition, try await database.deliveryCounts(edition: edition)))
         }
-        let rows = lines.joined(separator: "\n")
+        let rows = counted.map { edition, counts -> String in
+            let cells = DeliveryState.allCases.map { "<td>\(counts[$0] ?? 0)</td>" }.joined()
+            return "<tr><td>\(edition)\(edition == current ? " (this week)" : "")</td>\(cells)</tr>"
+        }.joined(separator: "\n")
         let headers = DeliveryState.allCases.map { "<th>\($0.rawValue)</th>" }.joined()
+        // The chart shows the last twelve editions; the table lists them all.
+        let chart = DeliveryChart.svg(Array(counted.prefix(12)))
         return Reply.page("Gazette", """
             <h1>Gazette</h1>
             <p><a href="/subscribers">Subscribers and previews</a> · <a href="/metrics">Metrics</a></p>
             <h2>Editions</h2>
+            \(chart)
             <table><tr><th>edition</th>\(headers)</tr>
             \(rows)
             </table>

@@ -69,18 +69,15 @@ struct PreferencesForm {
         return errors
     }
 
-    func page(token: String, listName: String, errors: [String: String] = [:], saved: Bool = false) -> String {
-        return """
-            <h1>Your \(HTML.escape(listName)) preferences</h1>
-            <p>For \(HTML.escape(email)).</p>
-            \(isUnsubscribed ? "<p class=\"error\" id=\"unsubscribed\">You are unsubscribed: no digest is sent to this address. Your choices are kept but not used.</p>" : "")
-            \(saved ? "<p class=\"ok\" id=\"saved\">\(isUnsubscribed ? "Saved. You stay unsubscribed." : "Saved. The next digest follows these choices.")</p>" : "")
-            \(errors.isEmpty ? "" : "<p class=\"error\">Some fields need attention; nothing was saved.</p>")
-            <form method="post" action="/preferences/\(HTML.escape(token))">
-            \(PreferenceFields.html(preferences, timeZone: timeZone, sendDay: sendDay, sendHour: sendHour, errors: errors))
-            <label><input type="checkbox" name="skip_empty" \(preferences.skipEmpty ? "checked" : "")> Skip the e-mail in weeks with no matching opening</label>
-            <p><button type="submit" id="save">Save</button></p>
-            </form>
-            """
+    /// What `pages/preferences.html` shows, besides pausing (see `SubscriberPages`).
+    func view(
+        token: String, listName: String, errors: [String: String], saved: Bool, pausedUntil: String?,
+        pauses: [PreferencesPageView.Pause]
+    ) -> PreferencesPageView {
+        PreferencesPageView(
+            listName: listName, email: email, token: token, isUnsubscribed: isUnsubscribed, saved: saved,
+            hasErrors: !errors.isEmpty,
+            fields: PreferenceFieldsView(preferences, timeZone: timeZone, sendDay: sendDay, sendHour: sendHour),
+            skipEmpty: preferences.skipEmpty, errors: FieldErrorsView(errors), pausedUntil: pausedUntil, pauses: pauses)
     }
 }

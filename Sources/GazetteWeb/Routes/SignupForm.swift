@@ -42,25 +42,13 @@ struct SignupForm {
             sendHour: preferences.sendHour, preferences: preferences.preferences, status: .pending)
     }
 
-    func page(listName: String, errors: [String: String] = [:]) -> String {
-        func error(_ field: String) -> String { PreferenceFields.error(field, in: errors) }
-        return """
-            <h1>Subscribe to \(HTML.escape(listName))</h1>
-            <p>A weekly e-mail with new backend openings that match what you look for, salary changes and featured certifications.</p>
-            \(errors.isEmpty ? "" : "<p class=\"error\" id=\"form-error\">Some fields need attention; nothing was saved.</p>")
-            <form method="post" action="/subscribe">
-            <label for="email">E-mail address</label>
-            <input type="email" id="email" name="email" required maxlength="254" value="\(HTML.escape(email))">
-            \(error("email"))
-            <label for="name">Name (optional)</label>
-            <input type="text" id="name" name="name" maxlength="200" value="\(HTML.escape(name))">
-            \(error("name"))
-            \(PreferenceFields.html(
+    /// What `pages/subscribe.html` shows: the submitted values (or the defaults) and a message per invalid field.
+    func view(listName: String, errors: [String: String] = [:]) -> SubscribePageView {
+        SubscribePageView(
+            listName: listName, email: email, name: name,
+            fields: PreferenceFieldsView(
                 preferences.preferences, timeZone: preferences.timeZone, sendDay: preferences.sendDay,
-                sendHour: preferences.sendHour, errors: errors))
-            <p><button type="submit" id="subscribe">Subscribe</button></p>
-            <p>We send you one e-mail to confirm your address; nothing else is sent before you confirm.</p>
-            </form>
-            """
+                sendHour: preferences.sendHour),
+            errors: FieldErrorsView(errors), hasErrors: !errors.isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteStore
+import GazetteTemplates
 import Hummingbird
 import NIOCore
 
@@ -9,7 +10,7 @@ import NIOCore
 struct SubscriberPages: Sendable {
     let database: any Store
     let signer: LinkSigner
-    let listName: String
+    let pages: PageRenderer
     let baseURL: String
     let now: @Sendable () -> Date
     /// Pauses the preferences page offers, in weeks.
@@ -42,7 +43,7 @@ struct SubscriberPages: Sendable {
             }
         }
         router.post("/preferences/:token") { request, context in
-            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return pages.crossSiteRefused() }
             let body = try await request.body.collect(upTo: 64 * 1024)
             let fields = FormBody.parse(String(buffer: body))
             return try await self.withSubscriber(context, .preferences) { subscriber, token in
@@ -58,7 +59,7 @@ struct SubscriberPages: Sendable {
             }
         }
         router.post("/preferences/:token/pause") { request, context in
-            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return pages.crossSiteRefused() }
             let body = try await request.body.collect(upTo: 4 * 1024)
             let weeks = FormBody.parse(String(buffer: body)).last { $0.name == "weeks" }.flatMap { Int($0.value) }
             return try await self.withSubscriber(context, .preferences) { subscriber, token in
@@ -74,7 +75,7 @@ struct SubscriberPages: Sendable {
         // "Download my data": the same JSON as `gazette subscribers export`.
         router.get("/preferences/:token/data") { _, context in
             try await self.withSubscriber(context, .preferences) { subscriber, _ in
-                guard let data = try await database.personalData(email: subscriber.email) else { return Reply.invalidLink() }
+                guard let data = try await database.personalData(email: subscriber.email) else { return pages.invalidLink() }
                 return Response(
                     status: .ok,
                     headers: [
@@ -87,25 +88,14 @@ struct SubscriberPages: Sendable {
         // "Delete my data": GET asks, POST erases (scanners follow GET links).
         router.get("/preferences/:token/erase") { _, context in
             try await self.withSubscriber(context, .preferences) { subscriber, token in
-                Reply.page("Delete my data", """
-                    <h1>Delete your data?</h1>
-                    <p>This deletes \(HTML.escape(subscriber.email)), your preferences and the record of every digest sent to you.
-                    You get no more e-mail from \(HTML.escape(listName)). It cannot be undone.</p>
-                    <form method="post" action="/preferences/\(HTML.escape(token))/erase">
-                    <button type="submit" id="erase">Delete my data</button>
-                    </form>
-                    <p><a href="/preferences/\(HTML.escape(token))">Keep my data</a></p>
-                    """)
+                pages.respond(.erase, SubscriberPageView(listName: pages.listName, email: subscriber.email, token: token))
             }
         }
         router.post("/preferences/:token/erase") { request, context in
-            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return Reply.crossSiteRefused() }
+            guard SameOriginCheck.allows(request, baseURL: baseURL) else { return pages.crossSiteRefused() }
             return try await self.withSubscriber(context, .preferences) { subscriber, _ in
                 try await database.erase(email: subscriber.email, now: now(), signer: signer)
-                return Reply.page("Data deleted", """
-                    <h1 class="ok" id="erased">Your data is deleted</h1>
-                    <p>Nothing about you is kept except a one-way fingerprint of your address, so that no list sends to it again without your new confirmation.</p>
-                    """)
+                return pages.respond(.erased)
             }
         }
     }
@@ -115,47 +105,22 @@ struct SubscriberPages: Sendable {
         _ subscriber: Subscriber, token: String, form: PreferencesForm, errors: [String: String] = [:], saved: Bool = false,
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let escapedToken = HTML.escape(token)
-        let paused: String
+        var pausedUntil: String?
         if let until = subscriber.pausedUntil, until > now() {
-            paused = """
-                <p id="paused">Digests are paused until \(HTML.escape(Timestamp.formatDay(CivilDate(daysSinceEpoch: Int((until.timeIntervalSince1970 / 86_400).rounded(.down)))))).</p>
-                <form method="post" action="/preferences/\(escapedToken)/pause"><input type="hidden" name="weeks" value="0">
-                <button type="submit" id="resume">Resume now</button></form>
-                """
-        } else {
-            paused = Self.pauseWeeks.map { weeks in
-                """
-                <form method="post" action="/preferences/\(escapedToken)/pause" style="display:inline"><input type="hidden" name="weeks" value="\(weeks)">
-                <button type="submit" id="pause-\(weeks)">Pause for \(weeks) week\(weeks == 1 ? "" : "s")</button></form>
-                """
-            }.joined(separator: "\n")
+            pausedUntil = Timestamp.formatDay(CivilDate(daysSinceEpoch: Int((until.timeIntervalSince1970 / 86_400).rounded(.down))))
         }
-        return Reply.page("Your preferences", form.page(token: token, listName: listName, errors: errors, saved: saved) + """
-            <h2>Take a break</h2>
-            \(paused)
-            <h2>Your data</h2>
-            <p><a href="/preferences/\(escapedToken)/data" id="download">Download my data</a> (JSON) ·
-            <a href="/preferences/\(escapedToken)/erase" id="delete">Delete my data</a></p>
-            """, status: status)
+        let pauses = Self.pauseWeeks.map { PreferencesPageView.Pause(weeks: $0, label: "Pause for \($0) week\($0 == 1 ? "" : "s")") }
+        let view = form.view(
+            token: token, listName: pages.listName, errors: errors, saved: saved, pausedUntil: pausedUntil, pauses: pauses)
+        return pages.respond(.preferences, view, status: status)
     }
 
     private func confirmationPage(_ subscriber: Subscriber, token: String, status: HTTPResponse.Status = .ok) -> Response {
-        Reply.page("Unsubscribe", """
-            <h1>Unsubscribe from \(HTML.escape(listName))?</h1>
-            <p>\(HTML.escape(subscriber.email)) will get no more digests.</p>
-            <form method="post" action="/unsubscribe/\(HTML.escape(token))">
-            <input type="hidden" name="List-Unsubscribe" value="One-Click">
-            <button type="submit" id="unsubscribe">Unsubscribe</button>
-            </form>
-            """, status: status)
+        pages.respond(.unsubscribe, SubscriberPageView(listName: pages.listName, email: subscriber.email, token: token), status: status)
     }
 
     private func unsubscribedPage(_ subscriber: Subscriber) -> Response {
-        Reply.page("Unsubscribed", """
-            <h1 class="ok">You are unsubscribed</h1>
-            <p>\(HTML.escape(subscriber.email)) will get no more \(HTML.escape(listName)) digests.</p>
-            """)
+        pages.respond(.unsubscribed, SubscriberPageView(listName: pages.listName, email: subscriber.email, token: ""))
     }
 
     /// Resolves and verifies the token, then runs `body`; 403 for anything that does not verify.
@@ -167,7 +132,7 @@ struct SubscriberPages: Sendable {
               let subscriber = try await database.subscriber(id: claim.subscriberID),
               signer.verify(token, subscriberID: claim.subscriberID, email: subscriber.email, purpose: purpose)
         else {
-            return Reply.invalidLink()
+            return pages.invalidLink()
         }
         return try await body(subscriber, token)
     }

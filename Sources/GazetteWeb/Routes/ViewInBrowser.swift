@@ -1,6 +1,7 @@
 import Foundation
 import GazetteCore
 import GazetteStore
+import GazetteTemplates
 import Hummingbird
 import NIOCore
 
@@ -11,6 +12,7 @@ struct ViewInBrowser: Sendable {
     let database: any Store
     let previewer: any DigestPreviewer
     let signer: LinkSigner
+    let pages: PageRenderer
     let now: @Sendable () -> Date
 
     func register(on router: Router<BasicRequestContext>) {
@@ -18,17 +20,19 @@ struct ViewInBrowser: Sendable {
             let token = try context.parameters.require("token")
             guard let claim = LinkSigner.parseScoped(token), claim.purpose == .view, let edition = Edition(claim.scope),
                   let subscriber = try await database.subscriber(id: claim.subscriberID)
-            else { return Reply.invalidLink() }
+            else { return pages.invalidLink() }
             switch signer.verifyScoped(
                 token, subscriberID: subscriber.id!, email: subscriber.email, purpose: .view, scope: claim.scope, now: now())
             {
             case .valid:
+                // The e-mail's own HTML part as it is, not wrapped in a page template: it is a whole document
+                // Gazette rendered (and escaped) from the digest templates, identical to what was mailed.
                 let preview = try await previewer.preview(subscriber: subscriber, edition: edition)
-                return Reply.html(preview.html)
+                return Reply.html(preview.webHTML)
             case .expired:
-                return Reply.page("Link expired", "<h1 class=\"error\">This digest is no longer online</h1><p>View links work for about a year.</p>", status: .gone)
+                return pages.respond(.viewExpired, status: .gone)
             case .invalid:
-                return Reply.invalidLink()
+                return pages.invalidLink()
             }
         }
     }
