@@ -17,7 +17,7 @@ struct BackendParityTests {
         let store = try await backend.makeStore()
         #expect(try await store.appliedMigrations() == [
             "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
-            "v4: subscriber lifecycle", "v5: bounces and complaints",
+            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox",
         ])
     }
 
@@ -92,6 +92,40 @@ struct BackendParityTests {
         #expect(pending.status == .pending)
         #expect(try await store.confirmSubscription(subscriberID: pending.id!, now: now, signer: signer)?.status == .active)
         #expect(try await store.requestSignup(Subscriber(email: "NEW@example.com", name: "New"), now: now + 3600) == .alreadyActive)
+    }
+
+    /// Several `serve` replicas sending owed confirmations at once: each e-mail goes to exactly one of them;
+    /// a claim that was never settled (its replica died) comes back once it expires, a failed one at once.
+    @Test(arguments: StoreBackend.allCases)
+    func owedConfirmationsAreClaimedByOneSenderAtATime(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        for index in 1...30 { _ = try await store.requestSignup(Subscriber(email: "c\(index)@example.com", name: "C"), now: now) }
+        let stores: [any Store] = [store] + (backend == .postgres ? try await Self.sameDatabase(as: store, count: 3) : [])
+        let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for index in 0..<8 {
+                let sender = stores[index % stores.count]
+                group.addTask { [now] in
+                    var mine: [Int64] = []
+                    while true {
+                        let owed = try await sender.claimOwedConfirmations(now: now + 1, limit: 2)
+                        if owed.isEmpty { return mine }
+                        mine += owed.map(\.id)
+                    }
+                }
+            }
+            var all: [Int64] = []
+            for try await some in group { all += some }
+            return all
+        }
+        #expect(claimed.count == 30 && Set(claimed).count == 30, "\(claimed.sorted())")
+        #expect(try await store.claimOwedConfirmations(now: now + 30).isEmpty, "claimed rows are not handed out again")
+
+        let first = claimed.sorted()[0], second = claimed.sorted()[1]
+        try await store.confirmationSent(first, now: now + 2)
+        try await store.confirmationFailed(second, error: "relay down", now: now + 2)
+        #expect(try await store.claimOwedConfirmations(now: now + 3).map(\.id) == [second], "a failed send is owed again at once")
+        let expired = try await store.claimOwedConfirmations(now: now + 1 + StorePolicy.confirmationClaimLifetime)
+        #expect(expired.count == 28 && !expired.map(\.id).contains(first), "unsettled claims expire; a sent one never returns")
     }
 
     /// A re-import updates by address ignoring case, keeps an unsubscribed person unsubscribed, keeps
