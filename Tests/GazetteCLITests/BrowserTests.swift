@@ -22,14 +22,7 @@ struct BrowserTests {
         let unsubscribePath = String(header[pathRange])
 
         let port = 20_000 + Int.random(in: 0..<20_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = gazette.environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in a child of the test runner
         let base = "http://127.0.0.1:\(port)"
         try await waitForHealth("\(base)/healthz")

@@ -62,14 +62,7 @@ struct ChartBrowserTests {
         let viewRange = try #require(text.range(of: #"/view/[A-Za-z0-9._-]+"#, options: .regularExpression))
 
         let port = 20_000 + Int.random(in: 0..<20_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = gazette.environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }
         let base = "http://127.0.0.1:\(port)"
         try await BrowserTests().waitForHealth("\(base)/healthz")

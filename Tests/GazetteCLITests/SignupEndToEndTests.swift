@@ -17,15 +17,7 @@ struct SignupEndToEndTests {
         // Links in every e-mail (confirmation and digest) point at this server.
         gazette.environment["GAZETTE_BASE_URL"] = base
         try EndToEndTests.importFixture(gazette)
-        let environment = gazette.environment
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in a child of the test runner
         try await BrowserTests().waitForHealth("\(base)/healthz")
 
@@ -94,14 +86,7 @@ struct SignupEndToEndTests {
         gazette.environment["GAZETTE_BASE_URL"] = base
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = gazette.environment
-        server.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try gazette.serve(port: port)
         defer { kill(server.processIdentifier, SIGKILL) }
         try await BrowserTests().waitForHealth("\(base)/healthz")
 
