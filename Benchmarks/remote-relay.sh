@@ -34,8 +34,10 @@ start_remote_relay() {
     free_port "$1"; free_port "$2"
     smtp-sink -u nobody -c 127.0.0.1:"$1" 1024 > "$work/sink-$1.log" 2>&1 &
     children+=($!)
+    disown  # killed by the EXIT trap; no "Killed" notice from the shell
     python3 Benchmarks/delay_proxy.py "$2" "$1" "$delay" > "$work/proxy-$2.log" 2>&1 &
     children+=($!)
+    disown
     wait_port "$1"; wait_port "$2"
 }
 now() { date +%s.%N; }
