@@ -15,15 +15,10 @@ concurrency=${2:-4}
 
 source Benchmarks/common.sh
 prepare_gazette
-work=$(mktemp -d)
-sinks=()
-trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-export GAZETTE_DATABASE="$work/seed.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij \
-       GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error GAZETTE_FROM="Backend Jobs Weekly <digest@example.com>"
-
-import_sample_feeds
-write_roster "$subscribers" > "$work/roster.csv"
-"$gazette" subscribers import "$work/roster.csv" >/dev/null
+start_scratch
+export_benchmark_environment "$work/seed.sqlite"
+export GAZETTE_FROM="Backend Jobs Weekly <digest@example.com>"
+import_feeds_and_roster "$subscribers"
 "$gazette" dkim keygen --domain example.com --selector rsa --type rsa --out "$work/rsa.pem" >/dev/null
 "$gazette" dkim keygen --domain example.com --selector ed --type ed25519 --out "$work/ed25519.pem" >/dev/null
 
@@ -32,7 +27,7 @@ run() {  # $1 = label; DKIM variables come from the environment of the call
     port=$((port + 1))
     if (echo > /dev/tcp/127.0.0.1/"$port") 2>/dev/null; then echo "port $port is already in use" >&2; exit 1; fi
     smtp-sink -u nobody -c 127.0.0.1:"$port" 512 > /dev/null 2>&1 &
-    sinks+=($!)
+    children+=($!)
     disown
     for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
     cp "$work/seed.sqlite" "$work/$1.sqlite"

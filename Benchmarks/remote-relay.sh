@@ -17,15 +17,9 @@ delay=${3:-20}
 
 source Benchmarks/common.sh
 prepare_gazette
-work=$(mktemp -d)
-children=()
-trap 'for pid in "${children[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij \
-       GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
-
-import_sample_feeds
-write_roster "$subscribers" > "$work/roster.csv"
-"$gazette" subscribers import "$work/roster.csv" >/dev/null
+start_scratch
+export_benchmark_environment "$work/gazette.sqlite"
+import_feeds_and_roster "$subscribers"
 
 free_port() { ! (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null || { echo "port $1 is already in use" >&2; exit 1; }; }
 wait_port() { for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.05; done; echo "nothing listens on $1" >&2; exit 1; }

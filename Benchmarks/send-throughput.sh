@@ -16,22 +16,15 @@ concurrency=${2:-4}
 
 source Benchmarks/common.sh
 prepare_gazette
-work=$(mktemp -d)
-sinks=()
-trap 'for pid in "${sinks[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-export GAZETTE_DATABASE="$work/gazette.sqlite" GAZETTE_TEMPLATES="$PWD/Templates" GAZETTE_SECRET=benchmark-secret-0123456789abcdefghij \
-       GAZETTE_BASE_URL=https://news.example.com GAZETTE_LOG_LEVEL=error
-
-# The sample feeds, and a roster with varied preferences.
-import_sample_feeds
-write_roster "$subscribers" > "$work/roster.csv"
-"$gazette" subscribers import "$work/roster.csv" >/dev/null
+start_scratch
+export_benchmark_environment "$work/gazette.sqlite"
+import_feeds_and_roster "$subscribers"
 
 start_sink() {  # $1 = port
     if (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null; then echo "port $1 is already in use" >&2; exit 1; fi
     mkdir -p "$work/sink-$1"
     smtp-sink -u nobody -c 127.0.0.1:"$1" 512 > "$work/sink-$1/log" 2>&1 &
-    sinks+=($!)
+    children+=($!)
     disown
     for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.05; done
     echo "smtp-sink did not start" >&2; exit 1
