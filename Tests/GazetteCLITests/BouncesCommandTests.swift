@@ -159,20 +159,8 @@ struct BouncesCommandTests {
 
     @Test func aBusyDatabaseExits75SoThatPostfixRetries() throws {
         let (gazette, _, sent) = try Self.sentEdition()
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None)
-            db.execute("BEGIN EXCLUSIVE")
-            print("locked", flush=True)
-            time.sleep(60)
-            """, "\(gazette.directory)/gazette.sqlite"]
-        let ready = Pipe()
-        holder.standardOutput = ready
-        try holder.run()
+        let holder = try gazette.holdWriteLock(seconds: 60)
         defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
-        _ = ready.fileHandleForReading.availableData  // "locked"
         let report = Data(try Self.report("postfix-hard.eml", about: sent["go@example.com"]).utf8)
         let busy = try gazette.run(["bounces", "process"], input: report)
         #expect(busy.status == 75, "\(busy.stdout)\(busy.stderr)")

@@ -101,6 +101,25 @@ struct CommandRunner {
         return server
     }
 
+    /// Another process holding the SQLite write lock (`BEGIN EXCLUSIVE`, from Python's sqlite3) for
+    /// `seconds`; returns once the lock is taken. The caller kills it when done.
+    func holdWriteLock(seconds: Int) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(\(seconds))
+            """, "\(directory)/gazette.sqlite"]
+        let ready = Pipe()
+        holder.standardOutput = ready
+        try holder.run()
+        _ = ready.fileHandleForReading.availableData  // "locked"
+        return holder
+    }
+
     /// Every row of every table, for "nothing changed" assertions (read with Python's sqlite3, independently).
     func databaseDump() throws -> String {
         let script = """

@@ -37,20 +37,8 @@ struct FaultTests {
     @Test func aDatabaseHeldByAnotherWriterFailsClearlyAfterTheBusyTimeout() throws {
         let gazette = try CommandRunner()
         try EndToEndTests.importFixture(gazette)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None)
-            db.execute("BEGIN EXCLUSIVE")
-            print("locked", flush=True)
-            time.sleep(30)
-            """, "\(gazette.directory)/gazette.sqlite"]
-        let ready = Pipe()
-        holder.standardOutput = ready
-        try holder.run()
+        let holder = try gazette.holdWriteLock(seconds: 30)
         defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
-        _ = ready.fileHandleForReading.availableData  // "locked"
         let started = Date()
         let result = try gazette.run(["subscribers", "unsubscribe", "go@example.com"])
         #expect(result.status == 1)
