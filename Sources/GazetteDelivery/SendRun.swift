@@ -9,7 +9,8 @@ public import Logging
 /// Safe to run from cron every few minutes and to kill at any moment: every due subscriber gets a
 /// ledger row first; each row is marked `sent` only after the transport accepted the message, in its
 /// own transaction; rows a dead run left `sending` are sent again by the next run (at least once,
-/// duplicates bounded by the number of connections). A lease keeps two runs off the same edition.
+/// duplicates bounded by the number of connections). Several runs, on one machine or many, may share an
+/// edition: each claims rows in its own name, and claims that are not renewed expire (`ClaimKeeper`).
 public struct SendRun: Sendable {
     public let database: any Store
     public let transport: any MailTransport
@@ -20,8 +21,9 @@ public struct SendRun: Sendable {
     public var progress: (@Sendable (SendProgress) -> Void)?
     /// Subscribers read per batch while enqueuing: the list is never held whole.
     public var batchSize = 1000
-    /// How long the run lease lasts without renewal; the heartbeat renews it every quarter of that.
-    public var leaseDuration: Double = 120
+    /// How long this run's claims on ledger rows last without renewal; the heartbeat renews them every
+    /// quarter of that.
+    public var claimLifetime: Double = 120
 
     public init(database: any Store, transport: any MailTransport, factory: MessageFactory, logger: Logger) {
         self.database = database
@@ -142,34 +144,25 @@ public struct SendRun: Sendable {
         // Unconfirmed signups do not linger (DESIGN: any send deletes pending rows older than 30 days).
         let purged = try await database.purgeStalePending(now: options.now)
         if purged > 0 { logger.info("deleted unconfirmed signups older than 30 days", metadata: ["subscribers": "\(purged)"]) }
-        let lease = LeaseKeeper(database: database, name: "send \(edition)", duration: leaseDuration)
-        // The heartbeat keeps the lease while messages wait on a slow server (the workers check it before
-        // each message: fencing), and from the moment the acquisition commits, before this task resumes.
-        let heartbeat = lease.startHeartbeat(logger: logger)
-        do { try await lease.acquire() } catch {
-            heartbeat.cancel()
-            throw error
-        }
-        let result: Result<SendSummary, any Error>
-        do {
-            result = .success(try await send(options, content: content, onlyID: onlyID, lease: lease, started: started))
-        } catch {
-            result = .failure(error)
-        }
-        heartbeat.cancel()
-        do { try await lease.release() } catch {
-            logger.warning("could not release the send lease; it expires by itself", metadata: ["error": "\(error)"])
-        }
-        return try result.get()
+        let claims = ClaimKeeper(database: database, edition: edition, lifetime: claimLifetime)
+        // The heartbeat keeps the claims alive while messages wait on a slow server (the workers check them
+        // before each message: fencing), on a thread of its own.
+        let heartbeat = claims.startHeartbeat(logger: logger)
+        defer { heartbeat.cancel() }
+        return try await send(options, content: content, onlyID: onlyID, claims: claims, started: started)
     }
 
-    /// The run proper, while this run holds the edition's lease.
+    /// The run proper, with its claims kept alive.
     private func send(
-        _ options: SendOptions, content: EditionContent, onlyID: Int64?, lease: LeaseKeeper, started: Date
+        _ options: SendOptions, content: EditionContent, onlyID: Int64?, claims: ClaimKeeper, started: Date
     ) async throws -> SendSummary {
         let edition = options.edition
         var summary = SendSummary(edition: edition)
-        summary.recovered = try await database.recoverInterrupted(edition: edition, now: Date())
+        // Rows of a sender that died on this machine are taken back at once; those of a sender elsewhere
+        // once its claims expire (a live sender's are never touched).
+        summary.recovered = try await database.recoverInterrupted(edition: edition, now: Date()) { holder in
+            ClaimHolder(holder)?.isDeadOnThisMachine ?? false
+        }
         if summary.recovered > 0 {
             logger.warning("requeued messages left in flight by an interrupted run", metadata: [
                 "edition": "\(edition)", "count": "\(summary.recovered)",
@@ -189,13 +182,13 @@ public struct SendRun: Sendable {
         ])
 
         let source = TicketSource(
-            database: database, lease: lease, edition: edition, now: options.now, limit: options.limit,
+            database: database, claims: claims, edition: edition, now: options.now, limit: options.limit,
             subscriberIDs: onlyID.map { [$0] }, batchSize: max(16, options.concurrency * 8), rate: options.rate)
         let tally = Tally(total: total, progress: progress)
         let suppressed = try await database.suppressedKeys()
         let worker = Worker(
             run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed,
-            lease: lease, hopSize: Worker.hopSize(ready: total, concurrency: options.concurrency))
+            claims: claims, hopSize: Worker.hopSize(ready: total, concurrency: options.concurrency))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<max(1, options.concurrency) {
@@ -204,21 +197,19 @@ public struct SendRun: Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            // Stop claiming; rows claimed but never attempted go back to the queue while the lease is ours.
+            // Stop claiming; rows claimed but never attempted go back to the queue (those still in this run's name).
             let unattempted = await source.stop()
-            if lease.isValid {
-                do { try await database.releaseClaims(deliveryIDs: unattempted, now: Date()) } catch {
-                    logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
-                        "count": "\(unattempted.count)", "error": "\(error)",
-                    ])
-                }
+            do { try await database.releaseClaims(deliveryIDs: unattempted, holder: claims.holder, now: Date()) } catch {
+                logger.warning("could not put unsent rows back in the queue; they are sent again once their claims expire", metadata: [
+                    "count": "\(unattempted.count)", "error": "\(error)",
+                ])
             }
             throw error
         }
         // Rows claimed but never handed out (a stop, a limit) go back to the queue.
         let unhanded = await source.stop()
-        guard lease.isValid else { throw StoreError.leaseLost(name: lease.name) }
-        try await database.releaseClaims(deliveryIDs: unhanded, now: Date())
+        try await database.releaseClaims(deliveryIDs: unhanded, holder: claims.holder, now: Date())
+        guard claims.isValid else { throw StoreError.claimsLost(edition: edition.description) }
         summary.interrupted = Task.isCancelled
         let counted = await tally.counts
         summary.sent = counted.sent

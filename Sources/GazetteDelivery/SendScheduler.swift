@@ -7,8 +7,8 @@ public import ServiceLifecycle
 /// The `gazette schedule` daemon: sleeps until the next subscriber is due (looking again at least once a
 /// minute, so new subscribers and edits are picked up), sends what is due, and stops gracefully.
 ///
-/// It runs the same plain send as cron-triggered `gazette send`, under the same per-edition lease, so both
-/// may be deployed at once. After downtime its first pass catches up on what became due meanwhile,
+/// It runs the same plain send as cron-triggered `gazette send`, sharing editions row by row with any
+/// other sender, so both may be deployed at once, and several replicas of either. After downtime its first pass catches up on what became due meanwhile,
 /// within each edition's grace period. On graceful shutdown it stops claiming, lets the messages in flight
 /// finish and be recorded, and returns.
 public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
@@ -63,8 +63,6 @@ public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
                     "failed": "\(summary.failed)", "skipped": "\(summary.skipped)",
                 ])
             }
-        } catch .store(.leaseHeld(let edition, _)) {
-            sendRun.logger.info("another run is sending; will look again", metadata: ["edition": "\(edition)"])
         } catch {
             sendRun.logger.error("send pass failed; will retry", metadata: ["error": "\(error)"])
         }

@@ -3,10 +3,10 @@ import GazetteCore
 import GazetteStore
 
 /// Hands ledger rows to the workers: claims them from the database in small batches (so few rows
-/// sit in `sending` at once) under the run's lease, honours `--limit` and paces to `--rate`.
+/// sit in `sending` at once) in the run's name (`ClaimKeeper`), honours `--limit` and paces to `--rate`.
 actor TicketSource {
     let database: any Store
-    let lease: LeaseKeeper
+    let claims: ClaimKeeper
     let edition: Edition
     let now: Date
     let limit: Int?
@@ -25,11 +25,11 @@ actor TicketSource {
     private var claiming: Task<ClaimedBatch, any Error>?
 
     init(
-        database: any Store, lease: LeaseKeeper, edition: Edition, now: Date, limit: Int?,
+        database: any Store, claims: ClaimKeeper, edition: Edition, now: Date, limit: Int?,
         subscriberIDs: Set<Int64>?, batchSize: Int, rate: Double?
     ) {
         self.database = database
-        self.lease = lease
+        self.claims = claims
         self.edition = edition
         self.now = now
         self.limit = limit
@@ -71,12 +71,13 @@ actor TicketSource {
             claim = inFlight
         } else {
             let want = limit.map { min(batchSize, $0 - handedOut - buffer.count) } ?? batchSize
-            let (database, edition, now, subscriberIDs, lease) = (database, edition, now, subscriberIDs, lease)
+            let (database, edition, now, subscriberIDs, claims) = (database, edition, now, subscriberIDs, claims)
             claim = Task {
-                // The claim renews our lease in its own transaction, and claims nothing once another run has it.
+                // A run whose claims ran out claims nothing more; a claim renews the run's other claims.
+                guard claims.isValid else { throw StoreError.claimsLost(edition: edition.description) }
                 let started = ContinuousClock.now
                 let tickets = try await database.claim(
-                    edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs, lease: lease.claim)
+                    edition: edition, now: now, limit: want, subscriberIDs: subscriberIDs, claimant: claims.claimant)
                 return ClaimedBatch(started: started, tickets: tickets)
             }
             claiming = claim
@@ -87,15 +88,10 @@ actor TicketSource {
             return
         }
         claiming = nil
-        do {
-            let batch = try result.get()
-            lease.renewed(at: batch.started)
-            buffer += batch.tickets
-            if batch.tickets.isEmpty { exhausted = true }
-        } catch StoreError.leaseLost(let name) {
-            lease.markLost()
-            throw StoreError.leaseLost(name: name)
-        }
+        let batch = try result.get()
+        claims.renewed(at: batch.started, claimed: true)
+        buffer += batch.tickets
+        if batch.tickets.isEmpty { exhausted = true }
     }
 
     private struct ClaimedBatch: Sendable {

@@ -29,7 +29,7 @@ struct Worker: Sendable {
     let source: TicketSource
     let tally: Tally
     let suppressed: Set<String>
-    let lease: LeaseKeeper
+    let claims: ClaimKeeper
 
     /// Rows taken from the source at a time (at most 8); see `hopSize(ready:concurrency:)`.
     let hopSize: Int
@@ -64,11 +64,11 @@ struct Worker: Sendable {
                 if tickets.isEmpty { break }
                 let result = await handle(tickets, box: box, lane: lane)
                 await tally.add(result.counts)
-                // Rows go back to the queue only while the lease is ours: after a takeover they may be
-                // another run's claims, and the next holder requeues whatever is left `sending` anyway.
-                if !result.unattempted.isEmpty && lease.isValid {
+                // Only rows still claimed in this run's name go back (the store checks): after their claims
+                // ran out, some may be another sender's.
+                if !result.unattempted.isEmpty {
                     do {
-                        try await run.database.releaseClaims(deliveryIDs: result.unattempted, now: Date())
+                        try await run.database.releaseClaims(deliveryIDs: result.unattempted, holder: claims.holder, now: Date())
                     } catch {
                         run.logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
                             "count": "\(result.unattempted.count)", "error": "\(error)",
@@ -93,11 +93,11 @@ struct Worker: Sendable {
                 result.unattempted = tickets[position...].map(\.id)
                 break
             }
-            // Fencing: a run whose lease ran out (it stalled, or the process was paused) or was taken over
-            // sends nothing more; another run may already be sending these rows.
-            if !lease.isValid {
+            // Fencing: a run whose claims ran out (it stalled, or the process was paused) sends nothing more;
+            // another sender may already be sending these rows.
+            if !claims.isValid {
                 result.unattempted = tickets[position...].map(\.id)
-                result.error = StoreError.leaseLost(name: lease.name)
+                result.error = StoreError.claimsLost(edition: options.edition.description)
                 break
             }
             do {

@@ -6,10 +6,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// An import was refused; nothing was written.
     case invalidInput([ImportIssue])
-    /// Another run holds the send lease for this edition.
-    case leaseHeld(edition: String, until: String)
-    /// This run's lease expired (a stall, a pause) and another run took it over: this run stops.
-    case leaseLost(name: String)
+    /// This sender's claims on the edition's rows ran out (it stalled or was paused past their expiry), so
+    /// another sender may be sending them: this one stops.
+    case claimsLost(edition: String)
     case unknownSubscriber(String)
     /// A command that only reads found no database at the path: it is never created by reading.
     case noDatabase(path: String)
@@ -26,11 +25,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .invalidInput(let issues):
             issues.map(\.description).joined(separator: "\n")
                 + "\n\(issues.count) error\(issues.count == 1 ? "" : "s"); nothing was imported"
-        case .leaseHeld(let edition, let until):
-            "another send run holds the lease for \(edition) (until \(until)); try again later"
-        case .leaseLost(let name):
-            "this run lost its lease for \(name) (it was stalled or paused past the lease's expiry) and stopped "
-                + "before sending anything more; the run holding it now, or the next one, sends the rest"
+        case .claimsLost(let edition):
+            "this run's claims on \(edition) expired (it was stalled or paused past GAZETTE_LEASE_SECONDS) and it stopped "
+                + "before sending anything more; the other senders, or the next run, send the rest"
         case .unknownSubscriber(let email): "no subscriber with address \(email)"
         case .noDatabase(let path):
             "no database at \(path): check --database or GAZETTE_DATABASE, or create one with `gazette import`, "

@@ -4,7 +4,7 @@ import GazetteStore
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL schema: the same tables, columns and migration names as the SQLite migrations v1–v5,
+/// The PostgreSQL schema: the same tables, columns and migration names as the SQLite migrations,
 /// with PostgreSQL's types (TIMESTAMPTZ for dates, BOOLEAN, BIGINT identities that never reuse an id).
 /// Lists stay JSON text, as in SQLite, so both backends read and export them the same way.
 ///
@@ -98,6 +98,11 @@ enum PostgresSchema {
             "CREATE INDEX confirmationOutbox_unsent ON confirmationOutbox(sentAt, id)",
             "CREATE INDEX confirmationOutbox_subscriber ON confirmationOutbox(subscriberId)",
         ]),
+        ("v7: row claims", [
+            "ALTER TABLE delivery ADD COLUMN claimedBy TEXT",
+            "ALTER TABLE delivery ADD COLUMN claimedUntil TIMESTAMPTZ",
+            "DROP TABLE runLease",
+        ]),
     ]
 
     /// Column names as the SQLite schema spells them, by PostgreSQL's lower-case spelling: the personal
@@ -108,7 +113,7 @@ enum PostgresSchema {
             "locations", "minSalary", "skipEmpty", "status", "createdAt", "updatedAt", "pausedUntil", "pendingSince",
             "confirmationSentAt", "edition", "subscriberId", "state", "attempts", "nextAttemptAt", "lastCode",
             "lastReply", "messageId", "sentAt", "bounceDiagnostic", "bouncedAt", "softBounceAt", "reason",
-            "requestedAt", "lastAttemptAt", "lastError", "claimedUntil",
+            "requestedAt", "lastAttemptAt", "lastError", "claimedUntil", "claimedBy",
         ]
         return Dictionary(uniqueKeysWithValues: names.map { ($0.lowercased(), $0) })
     }()

@@ -4,16 +4,27 @@ public import GazetteStore
 import Logging
 import PostgresNIO
 
-// The ledger, returned reports, leases and run history: the same rules as the SQLite backend's
-// `AppDatabase+Deliveries`, `+Bounces`, `+Lease` and `+Runs`.
+// The ledger and its row claims, returned reports and run history: the same rules as the SQLite backend's
+// `AppDatabase+Deliveries`, `+Bounces` and `+Runs`.
 
 extension PostgresStore {
-    public func recoverInterrupted(edition: Edition, now: Date) async throws -> Int {
+    public func recoverInterrupted(
+        edition: Edition, now: Date, isAbandoned: @escaping @Sendable (String) -> Bool
+    ) async throws -> Int {
         try await transaction { [logger] connection in
-            try await connection.count(
+            let holders = try await connection.rows(
                 """
-                UPDATE delivery SET state = \(unescaped: DeliveryState.queued.sql), updatedAt = \(now)
-                WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql) RETURNING 1
+                SELECT DISTINCT claimedBy FROM delivery
+                WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql) AND claimedBy IS NOT NULL
+                """, logger: logger
+            ).map { try $0.value("claimedby", as: String.self) }
+            let gone = holders.filter(isAbandoned)
+            return try await connection.count(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.queued.sql), claimedBy = NULL, claimedUntil = NULL, updatedAt = \(now)
+                WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql)
+                    AND (claimedUntil IS NULL OR claimedUntil < \(now) OR claimedBy = ANY(\(gone)))
+                RETURNING 1
                 """, logger: logger)
         }
     }
@@ -56,19 +67,19 @@ extension PostgresStore {
     }
 
     public func claim(
-        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, lease: LeaseClaim?
+        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, claimant: RowClaimant
     ) async throws -> [DeliveryTicket] {
-        try await transaction { [logger] connection in
-            if let lease {
-                try await Self.renewLease(
-                    connection, name: lease.name, holder: lease.holder, now: lease.now(), duration: lease.duration, logger: logger)
-            }
+        let clock = claimant.clock()
+        let until = clock.addingTimeInterval(claimant.lifetime)
+        return try await transaction { [logger] connection in
+            try await Self.renewClaims(connection, edition: edition, holder: claimant.holder, until: until, logger: logger)
             let only = subscriberIDs.map(Array.init)
-            // Rows another transaction is claiming right now are skipped, not waited for.
             let select = """
                 SELECT delivery.id AS deliveryid, delivery.attempts AS deliveryattempts, \(Self.subscriberColumns)
                 FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId
                 """
+            // Queued rows in subscriber order, then deferred ones that are due, then rows whose claim expired
+            // (a sender that died or stalled). Rows another sender is claiming right now are skipped, not waited for.
             var rows = try await connection.rows(
                 """
                 \(unescaped: select)
@@ -86,11 +97,22 @@ extension PostgresStore {
                     ORDER BY delivery.subscriberId LIMIT \(limit - rows.count) FOR UPDATE OF delivery SKIP LOCKED
                     """, logger: logger)
             }
+            if rows.count < limit {
+                rows += try await connection.rows(
+                    """
+                    \(unescaped: select)
+                    WHERE delivery.edition = \(edition.description) AND delivery.state = \(unescaped: DeliveryState.sending.sql)
+                        AND (delivery.claimedUntil IS NULL OR delivery.claimedUntil < \(clock))
+                        AND (\(only)::bigint[] IS NULL OR delivery.subscriberId = ANY(\(only)))
+                    ORDER BY delivery.subscriberId LIMIT \(limit - rows.count) FOR UPDATE OF delivery SKIP LOCKED
+                    """, logger: logger)
+            }
             guard !rows.isEmpty else { return [] }
             let ids = try rows.map { try $0.value("deliveryid", as: Int64.self) }
             try await connection.query(
                 """
-                UPDATE delivery SET state = \(unescaped: DeliveryState.sending.sql), attempts = attempts + 1, updatedAt = \(now)
+                UPDATE delivery SET state = \(unescaped: DeliveryState.sending.sql), attempts = attempts + 1,
+                    claimedBy = \(claimant.holder), claimedUntil = \(until), updatedAt = \(now)
                 WHERE id = ANY(\(ids))
                 """, logger: logger)
             return try rows.map { row in
@@ -101,12 +123,44 @@ extension PostgresStore {
         }
     }
 
+    public func renewClaims(edition: Edition, claimant: RowClaimant) async throws -> Int {
+        let until = claimant.expiry
+        return try await transaction { [logger] connection in
+            try await Self.renewClaims(connection, edition: edition, holder: claimant.holder, until: until, logger: logger)
+        }
+    }
+
+    @discardableResult
+    static func renewClaims(
+        _ connection: PostgresConnection, edition: Edition, holder: String, until: Date, logger: Logger
+    ) async throws -> Int {
+        try await connection.count(
+            """
+            UPDATE delivery SET claimedUntil = \(until)
+            WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql) AND claimedBy = \(holder)
+            RETURNING 1
+            """, logger: logger)
+    }
+
+    /// The heartbeat's thread waits here while a task renews the claims: postgres-nio is async only, and
+    /// its I/O runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
+    public func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int {
+        let outcome = BlockingOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { outcome.set(.success(try await renewClaims(edition: edition, claimant: claimant))) } catch { outcome.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.result.get()
+    }
+
     public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
         try await transaction { [logger] connection in
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
-                    updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL
+                    updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL
                 WHERE id = \(deliveryID)
                 """, logger: logger)
         }
@@ -117,7 +171,7 @@ extension PostgresStore {
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.deferred.sql), lastCode = \(code), lastReply = \(reply),
-                    nextAttemptAt = \(retryAt), updatedAt = \(now)
+                    nextAttemptAt = \(retryAt), updatedAt = \(now), claimedBy = NULL, claimedUntil = NULL
                 WHERE id = \(deliveryID)
                 """, logger: logger)
         }
@@ -128,7 +182,7 @@ extension PostgresStore {
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.failed.sql), lastCode = \(code), lastReply = \(reply),
-                    nextAttemptAt = NULL, updatedAt = \(now)
+                    nextAttemptAt = NULL, updatedAt = \(now), claimedBy = NULL, claimedUntil = NULL
                 WHERE id = \(deliveryID)
                 """, logger: logger)
         }
@@ -138,21 +192,22 @@ extension PostgresStore {
         try await transaction { [logger] connection in
             try await connection.query(
                 """
-                UPDATE delivery SET state = \(unescaped: DeliveryState.skipped.sql), lastReply = \(reason), updatedAt = \(now)
+                UPDATE delivery SET state = \(unescaped: DeliveryState.skipped.sql), lastReply = \(reason), updatedAt = \(now),
+                    claimedBy = NULL, claimedUntil = NULL
                 WHERE id = \(deliveryID)
                 """, logger: logger)
         }
     }
 
-    public func releaseClaims(deliveryIDs: [Int64], now: Date) async throws {
+    public func releaseClaims(deliveryIDs: [Int64], holder: String, now: Date) async throws {
         guard !deliveryIDs.isEmpty else { return }
         try await transaction { [logger] connection in
             try await connection.query(
                 """
                 UPDATE delivery SET state = CASE WHEN nextAttemptAt IS NULL THEN \(unescaped: DeliveryState.queued.sql)
                         ELSE \(unescaped: DeliveryState.deferred.sql) END,
-                    attempts = attempts - 1, updatedAt = \(now)
-                WHERE state = \(unescaped: DeliveryState.sending.sql) AND id = ANY(\(deliveryIDs))
+                    attempts = attempts - 1, claimedBy = NULL, claimedUntil = NULL, updatedAt = \(now)
+                WHERE state = \(unescaped: DeliveryState.sending.sql) AND claimedBy = \(holder) AND id = ANY(\(deliveryIDs))
                 """, logger: logger)
         }
     }
@@ -337,71 +392,6 @@ extension PostgresStore {
             "SELECT COUNT(*) AS n FROM delivery WHERE edition = \(edition.description) AND softBounceAt IS NOT NULL")
     }
 
-    // MARK: Leases
-
-    public func acquireLease(
-        name: String, holder: String, now: Date, duration: TimeInterval, isAbandoned: @escaping @Sendable (String) -> Bool
-    ) async throws {
-        try await transaction { [logger] connection in
-            let expiresAt = now.addingTimeInterval(duration)
-            if let row = try await connection.rows(
-                "SELECT holder, expiresAt FROM runLease WHERE name = \(name) FOR UPDATE", logger: logger
-            ).first {
-                let owner: String = try row.value("holder")
-                let until: Date = try row.value("expiresat")
-                if owner != holder && until > now && !isAbandoned(owner) {
-                    throw StoreError.leaseHeld(edition: name, until: Timestamp.format(until))
-                }
-                try await connection.query(
-                    "UPDATE runLease SET holder = \(holder), expiresAt = \(expiresAt) WHERE name = \(name)", logger: logger)
-            } else {
-                let inserted = try await connection.count(
-                    """
-                    INSERT INTO runLease (name, holder, expiresAt) VALUES (\(name), \(holder), \(expiresAt))
-                    ON CONFLICT (name) DO NOTHING RETURNING 1
-                    """, logger: logger)
-                // Another process created it between the two statements: it holds the lease now.
-                if inserted == 0 { throw StoreError.leaseHeld(edition: name, until: Timestamp.format(expiresAt)) }
-            }
-        }
-    }
-
-    public func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) async throws {
-        try await transaction { [logger] connection in
-            try await Self.renewLease(connection, name: name, holder: holder, now: now, duration: duration, logger: logger)
-        }
-    }
-
-    static func renewLease(
-        _ connection: PostgresConnection, name: String, holder: String, now: Date, duration: TimeInterval, logger: Logger
-    ) async throws {
-        let renewed = try await connection.count(
-            """
-            UPDATE runLease SET expiresAt = \(now.addingTimeInterval(duration)) WHERE name = \(name) AND holder = \(holder)
-            RETURNING 1
-            """, logger: logger)
-        guard renewed == 1 else { throw StoreError.leaseLost(name: name) }
-    }
-
-    /// The heartbeat's thread waits here while a task renews the lease: postgres-nio is async only, and
-    /// its I/O runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
-    public func renewLeaseBlocking(name: String, holder: String, now: Date, duration: TimeInterval) throws {
-        let outcome = BlockingOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await renewLease(name: name, holder: holder, now: now, duration: duration) } catch { outcome.set(error) }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
-    }
-
-    public func releaseLease(name: String, holder: String) async throws {
-        try await transaction { [logger] connection in
-            try await connection.query("DELETE FROM runLease WHERE name = \(name) AND holder = \(holder)", logger: logger)
-        }
-    }
-
     // MARK: Run history
 
     public func recordRun(_ run: SendRunRecord) async throws {
@@ -430,6 +420,6 @@ extension PostgresStore {
 private final class BlockingOutcome: @unchecked Sendable {
     // Written by the task before it signals the semaphore, read by the thread after the wait returns:
     // the semaphore orders the two.
-    var error: (any Error)?
-    func set(_ error: any Error) { self.error = error }
+    var result: Result<Int, any Error> = .success(0)
+    func set(_ result: Result<Int, any Error>) { self.result = result }
 }

@@ -134,7 +134,7 @@ struct MigrateCommandTests {
         let gazette = try CommandRunner()
         let first = try gazette.run(["migrate"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("6 migrations applied, latest \"v6: confirmation outbox\""), "\(first.stdout)")
+        #expect(first.stdout.contains("7 migrations applied, latest \"v7: row claims\""), "\(first.stdout)")
         #expect(FileManager.default.fileExists(atPath: "\(gazette.directory)/gazette.sqlite"))
         // Again: nothing to do, same answer.
         #expect(try gazette.run(["migrate"]).stdout == first.stdout)

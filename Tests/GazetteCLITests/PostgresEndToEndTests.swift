@@ -50,7 +50,7 @@ struct PostgresEndToEndTests {
         #expect(outputs[1][0].contains("2026-W48: sent 2,"), "\(outputs[1])")
         // migrate reports the database without its password.
         let migrate = try postgres.run(["migrate"])
-        #expect(migrate.stdout.contains("postgres://postgres:***@127.0.0.1:") && migrate.stdout.contains("6 migrations applied"), "\(migrate.stdout)")
+        #expect(migrate.stdout.contains("postgres://postgres:***@127.0.0.1:") && migrate.stdout.contains("7 migrations applied"), "\(migrate.stdout)")
     }
 
     /// Unusable PostgreSQL settings stop every command with a clear message that never repeats the password.

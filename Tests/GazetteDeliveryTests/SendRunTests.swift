@@ -114,10 +114,32 @@ struct SendRunTests {
         let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
         let ids = try await harness.database.subscribers(status: .active).compactMap(\.id)
         _ = try await harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
-        _ = try await harness.database.claim(edition: DeliveryHarness.edition, now: Date(), limit: 2)  // then the process "died"
+        var dead = ClaimHolder.current  // a run of this machine whose process is gone
+        dead.pid = 999_999
+        _ = try await harness.database.claim(
+            edition: DeliveryHarness.edition, now: Date(), limit: 2, subscriberIDs: nil, claimant: RowClaimant(holder: dead.description))
         let transport = ScriptedTransport()
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         #expect(summary.recovered == 2 && summary.sent == 3)
+    }
+
+    /// A sender elsewhere (another machine, another PID namespace) that still renews its claims keeps its
+    /// rows: a run here sends the others and leaves those alone.
+    @Test(arguments: StoreBackend.allCases)
+    func rowsClaimedByALiveSenderElsewhereAreLeftToIt(backend: StoreBackend) async throws {
+        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
+        let ids = try await harness.database.subscribers(status: .active).compactMap(\.id)
+        _ = try await harness.database.enqueue(edition: DeliveryHarness.edition, subscriberIDs: ids, now: Date())
+        var elsewhere = ClaimHolder.current
+        elsewhere.pidNamespace = "1"
+        elsewhere.pid = 999_999
+        _ = try await harness.database.claim(
+            edition: DeliveryHarness.edition, now: Date(), limit: 1, subscriberIDs: nil,
+            claimant: RowClaimant(holder: elsewhere.description))
+        let transport = ScriptedTransport()
+        let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
+        #expect(summary.recovered == 0 && summary.sent == 2)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 2, .sending: 1])
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -131,17 +153,31 @@ struct SendRunTests {
         }
     }
 
+    /// Two runs started together on one edition share its rows (DESIGN "Scale and running on several
+    /// machines"): each subscriber gets exactly one copy, and both runs do part of the work.
     @Test(arguments: StoreBackend.allCases)
-    func aSecondRunIsKeptOutByTheLease(backend: StoreBackend) async throws {
-        let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
-        try await harness.database.acquireLease(name: "send 2026-W48", holder: "other run", now: Date(), duration: 60)
-        do {
-            _ = try await harness.run(ScriptedTransport()).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
-            Issue.record("the run must not start while another holds the lease")
-        } catch {
-            #expect(String(describing: error).contains("another send run holds the lease"))
+    func twoRunsAtOnceShareTheEditionAndNobodyGetsTwoCopies(backend: StoreBackend) async throws {
+        let roster = (1...40).map { Subscriber(email: "r\($0)@example.com", name: "R\($0)") }
+        let harness = try await DeliveryHarness(subscribers: roster, backend: backend)
+        let transports = (0..<2).map { _ in
+            ScriptedTransport { _ in
+                Thread.sleep(forTimeInterval: 0.1)  // a relay that takes its time: the runs overlap for seconds
+                return .success(.accepted(detail: "250 ok"))
+            }
         }
-        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition).isEmpty)
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        options.concurrency = 2
+        let summaries = try await withThrowingTaskGroup(of: SendSummary.self) { group in
+            for transport in transports {
+                group.addTask { [options] in try await harness.run(transport).run(options) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let recipients = transports.flatMap(\.recipients)
+        #expect(recipients.count == 40 && Set(recipients).count == 40, "\(recipients.count) sent, \(Set(recipients).count) distinct")
+        #expect(transports.allSatisfy { !$0.recipients.isEmpty }, "\(transports.map(\.recipients.count))")
+        #expect(summaries.map(\.sent).reduce(0, +) == 40)
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 40])
     }
 
     @Test(arguments: StoreBackend.allCases)

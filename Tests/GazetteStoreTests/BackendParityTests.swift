@@ -17,7 +17,7 @@ struct BackendParityTests {
         let store = try await backend.makeStore()
         #expect(try await store.appliedMigrations() == [
             "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
-            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox",
+            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox", "v7: row claims",
         ])
     }
 

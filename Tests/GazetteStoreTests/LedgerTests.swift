@@ -41,28 +41,50 @@ struct LedgerTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
-    func rowsLeftSendingByADeadRunAreRequeued(backend: StoreBackend) async throws {
-        let (database, ids) = try await databaseWithSubscribers(2, backend)
+    func rowsLeftSendingByADeadOrExpiredSenderAreRequeued(backend: StoreBackend) async throws {
+        let (database, ids) = try await databaseWithSubscribers(3, backend)
         _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
-        _ = try await database.claim(edition: edition, now: now, limit: 10)
-        #expect(try await database.recoverInterrupted(edition: edition, now: now) == 2)
-        #expect(try await database.claim(edition: edition, now: now, limit: 10).count == 2)
+        let clock = Date()
+        _ = try await database.claim(
+            edition: edition, now: now, limit: 1, subscriberIDs: [ids[0]], claimant: RowClaimant(holder: "dead", clock: { clock }))
+        _ = try await database.claim(
+            edition: edition, now: now, limit: 1, subscriberIDs: [ids[1]], claimant: RowClaimant(holder: "live", clock: { clock }))
+        _ = try await database.claim(
+            edition: edition, now: now, limit: 1, subscriberIDs: [ids[2]],
+            claimant: RowClaimant(holder: "stalled", lifetime: 60, clock: { clock - 61 }))
+        // The dead holder's rows at once, the stalled one's because its claim expired; the live one's stay.
+        #expect(try await database.recoverInterrupted(edition: edition, now: clock) { $0 == "dead" } == 2)
+        #expect(try await database.claim(edition: edition, now: now, limit: 10).map(\.subscriber.id) == [ids[0], ids[2]])
     }
 
+    /// Several senders share an edition through claims on its rows: a row claimed by one is not claimed by
+    /// another while the claim lasts, renewals extend it, and an expired claim is taken over.
     @Test(arguments: StoreBackend.allCases)
-    func leaseKeepsASecondHolderOutUntilItExpires(backend: StoreBackend) async throws {
-        let (database, _) = try await databaseWithSubscribers(1, backend)
-        try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now, duration: 60)
-        try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 30, duration: 60)  // renewal
-        await #expect(throws: StoreError.self) {
-            try await database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 60, duration: 60)
+    func claimedRowsAreTheirSendersUntilTheClaimExpires(backend: StoreBackend) async throws {
+        let (database, ids) = try await databaseWithSubscribers(3, backend)
+        _ = try await database.enqueue(edition: edition, subscriberIDs: ids, now: now)
+        let t0 = Date()
+        func sender(_ name: String, at seconds: TimeInterval) -> RowClaimant {
+            RowClaimant(holder: name, lifetime: 60, clock: { t0 + seconds })
         }
-        try await database.acquireLease(name: "send 2026-W49", holder: "b", now: now, duration: 60)  // another edition
-        try await database.acquireLease(name: "send 2026-W48", holder: "b", now: now + 91, duration: 60)  // expired
-        try await database.releaseLease(name: "send 2026-W48", holder: "a")  // not a's any more: no effect
-        await #expect(throws: StoreError.self) {
-            try await database.acquireLease(name: "send 2026-W48", holder: "a", now: now + 92, duration: 60)
-        }
+        let a = try await database.claim(edition: edition, now: now, limit: 2, subscriberIDs: nil, claimant: sender("a", at: 0))
+        #expect(a.map(\.subscriber.id) == [ids[0], ids[1]])
+        let b = try await database.claim(edition: edition, now: now, limit: 10, subscriberIDs: nil, claimant: sender("b", at: 1))
+        #expect(b.map(\.subscriber.id) == [ids[2]])
+        // a renews at 50 s: its rows last until 110 s.
+        #expect(try await database.renewClaims(edition: edition, claimant: sender("a", at: 50)) == 2)
+        #expect(try await database.claim(edition: edition, now: now, limit: 10, subscriberIDs: nil, claimant: sender("b", at: 100)).isEmpty)
+        try await database.recordSent(deliveryID: a[0].id, messageID: "m0", now: now)
+        // At 111 s a's remaining claim has expired (b's own renewed with its last claim at 100 s): b takes it over.
+        let takenOver = try await database.claim(edition: edition, now: now, limit: 10, subscriberIDs: nil, claimant: sender("b", at: 111))
+        #expect(takenOver.map(\.subscriber.id) == [ids[1]] && takenOver[0].attempts == 2)
+        // a, stalled past its claims, cannot renew or release what is b's now.
+        #expect(try await database.renewClaims(edition: edition, claimant: sender("a", at: 112)) == 0)
+        try await database.releaseClaims(deliveryIDs: [a[1].id], holder: "a", now: now)
+        #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .sending: 2])
+        #expect(try await database.renewClaims(edition: edition, claimant: sender("b", at: 113)) == 2)
+        try await database.releaseClaims(deliveryIDs: [b[0].id, takenOver[0].id], holder: "b", now: now)
+        #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
     }
 }
 

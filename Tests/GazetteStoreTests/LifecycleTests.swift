@@ -15,7 +15,7 @@ struct LifecycleTests {
         let names = try await database.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(names == [
             "v1: feeds, subscribers, ledger", "v2: send run history", "v3: indexes for claims and per-subscriber failures",
-            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox",
+            "v4: subscriber lifecycle", "v5: bounces and complaints", "v6: confirmation outbox", "v7: row claims",
         ])
     }
 

@@ -12,7 +12,8 @@ struct ScheduleCommand: AsyncParsableCommand {
         commandName: "schedule",
         abstract: "Run as a daemon: send each subscriber's edition at their local send time; SIGTERM/SIGINT stop it gracefully.",
         discussion: """
-            Shares the send lease with `gazette send`, so a cron job may run beside it safely. After downtime \
+            Shares editions with `gazette send` and other senders row by row, so a cron job or another replica may run beside it \
+            safely. After downtime \
             the first pass sends what became due meanwhile, within each edition's grace period.
             """)
 
@@ -34,7 +35,7 @@ struct ScheduleCommand: AsyncParsableCommand {
                 database: runtime.database, transport: try runtime.transport(), factory: try await runtime.messageFactory(),
                 logger: runtime.logger)
             sendRun.schedule = runtime.schedule()
-            sendRun.leaseDuration = TimeInterval(runtime.settings.leaseSeconds)
+            sendRun.claimLifetime = TimeInterval(runtime.settings.leaseSeconds)
             var template = SendOptions(edition: Edition(containing: Date()), now: Date())
             pace.apply(to: &template)
             let scheduler = SendScheduler(

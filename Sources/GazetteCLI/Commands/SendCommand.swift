@@ -11,7 +11,8 @@ struct SendCommand: AsyncParsableCommand {
         abstract: "Send the edition to every subscriber whose local send time has come. Safe to rerun: nobody gets two copies.",
         discussion: """
             Exit status: 0 all done (permanent failures are counted but final); 64 usage; 65 bad input; \
-            69 SMTP server unavailable; 75 temporary failures left for a later run, or another run holds the lease; 1 otherwise.
+            69 SMTP server unavailable; 75 temporary failures left for a later run, or this run's claims expired while it was stalled; 1 otherwise. \
+            Several runs may send one edition at once: they share its rows, and nobody gets two copies.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -53,7 +54,7 @@ struct SendCommand: AsyncParsableCommand {
             database: runtime.database, transport: transport, factory: try await runtime.messageFactory(),
             logger: runtime.logger)
         run.schedule = runtime.schedule()
-        run.leaseDuration = TimeInterval(runtime.settings.leaseSeconds)
+        run.claimLifetime = TimeInterval(runtime.settings.leaseSeconds)
         let progress = ProgressLine()
         run.progress = progress.report
         let summaries: [SendSummary]

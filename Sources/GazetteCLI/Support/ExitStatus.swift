@@ -37,7 +37,7 @@ enum ExitStatus {
         case let error as StoreError:
             switch error {
             case .invalidInput, .unknownSubscriber: return dataError
-            case .leaseHeld, .leaseLost: return temporaryFailure
+            case .claimsLost: return temporaryFailure
             case .noDatabase: return noInput
             // Only `bounces process` answers 75 for a busy database (Postfix retries its pipe); elsewhere it stays 1.
             case .busy: return failure

@@ -22,8 +22,8 @@ struct Settings: Sendable {
     var postalAddress: String
     /// Hours after its week ends that an edition may still be sent.
     var graceHours: Int
-    /// How long a send run's lease lasts without renewal (its heartbeat renews it every quarter of that):
-    /// the longest a killed or frozen run keeps others waiting.
+    /// How long a send run's claims on ledger rows last without renewal (its heartbeat renews them every
+    /// quarter of that): the longest the rows of a killed or frozen sender on another machine wait for the others.
     var leaseSeconds: Int
     var logLevel: String
     /// Protects the operator pages of `gazette serve` when it is bound beyond loopback.

@@ -51,13 +51,23 @@ public struct DeliveryRow: Sendable {
 }
 
 extension SQLiteStore {
-    /// Rows left `sending` by a run that died go back to the queue: they may or may not have reached the
-    /// server, and resending (at least once) beats skipping. Call only while holding the edition's lease.
-    public func recoverInterrupted(edition: Edition, now: Date) async throws -> Int {
+    /// Rows left `sending` whose claim expired, or whose holder is certainly gone, go back to the queue:
+    /// they may or may not have reached the server, and resending (at least once) beats skipping.
+    public func recoverInterrupted(
+        edition: Edition, now: Date, isAbandoned: @escaping @Sendable (String) -> Bool
+    ) async throws -> Int {
         try await write { db in
+            let holders = try String?.fetchAll(
+                db, sql: "SELECT DISTINCT claimedBy FROM delivery WHERE edition = ? AND state = \(DeliveryState.sending.sql)",
+                arguments: [edition.description])
+            let gone = String(decoding: try JSONEncoder().encode(holders.compactMap { $0 }.filter(isAbandoned)), as: UTF8.self)
             try db.execute(
-                sql: "UPDATE delivery SET state = \(DeliveryState.queued.sql), updatedAt = ? WHERE edition = ? AND state = \(DeliveryState.sending.sql)",
-                arguments: [StoredDate(now), edition.description])
+                sql: """
+                    UPDATE delivery SET state = \(DeliveryState.queued.sql), claimedBy = NULL, claimedUntil = NULL, updatedAt = ?
+                    WHERE edition = ? AND state = \(DeliveryState.sending.sql)
+                        AND (claimedUntil IS NULL OR claimedUntil < ? OR claimedBy IN (SELECT value FROM json_each(?)))
+                    """,
+                arguments: [StoredDate(now), edition.description, StoredDate(now), gone])
             return db.changesCount
         }
     }
@@ -98,22 +108,21 @@ extension SQLiteStore {
         return result
     }
 
-    /// Claims up to `limit` rows that are ready (queued, or deferred and due), marking them `sending`:
-    /// queued rows first, in subscriber order, then deferred ones whose retry time has come.
+    /// Claims up to `limit` rows for `claimant`, marking them `sending`: queued rows first, in subscriber
+    /// order, then deferred ones whose retry time has come, then rows whose claim expired. The claimant's
+    /// other rows in flight are renewed in the same transaction.
     ///
-    /// - Parameters:
-    ///   - subscriberIDs: when set, only rows of these subscribers.
-    ///   - lease: when set, the claim renews this lease in the same transaction, and claims nothing (throwing
-    ///     `StoreError.leaseLost`) when the lease is no longer the holder's.
+    /// - Parameter subscriberIDs: when set, only rows of these subscribers.
     public func claim(
-        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, lease: LeaseClaim?
+        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, claimant: RowClaimant
     ) async throws -> [DeliveryTicket] {
-        try await write { db in
-            if let lease {
-                try Self.renewLease(db, name: lease.name, holder: lease.holder, now: lease.now(), duration: lease.duration)
-            }
-            // Two index range scans (see migration v3), each reading only the rows it returns: one
-            // query with an OR would sort every ready row of the edition at each claim.
+        let clock = claimant.clock()
+        let until = StoredDate(clock.addingTimeInterval(claimant.lifetime))
+        return try await write { db in
+            try Self.renewClaims(db, edition: edition, holder: claimant.holder, until: until)
+            // Index range scans (see migration v3), each reading only the rows it returns: one query with an
+            // OR would sort every ready row of the edition at each claim. SQLite has one writer at a time, so
+            // no other sender can claim between these reads and the updates below.
             var only = ""
             var onlyArguments: StatementArguments = []
             if let subscriberIDs {
@@ -121,32 +130,58 @@ extension SQLiteStore {
                 onlyArguments = [SQLiteStore.jsonList(subscriberIDs)]
             }
             let select = "SELECT delivery.id AS deliveryId, delivery.attempts AS deliveryAttempts, subscriber.* FROM delivery JOIN subscriber ON subscriber.id = delivery.subscriberId"
-            var rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    \(select) WHERE delivery.edition = ? AND delivery.state = \(DeliveryState.queued.sql)\(only)
-                    ORDER BY delivery.subscriberId LIMIT ?
-                    """),
-                arguments: [edition.description] + onlyArguments + [limit])
-            if rows.count < limit {
+            let ready: [(condition: String, arguments: StatementArguments)] = [
+                ("delivery.state = \(DeliveryState.queued.sql)", []),
+                ("delivery.state = \(DeliveryState.deferred.sql) AND delivery.nextAttemptAt <= ?", [StoredDate(now)]),
+                ("delivery.state = \(DeliveryState.sending.sql) AND (delivery.claimedUntil IS NULL OR delivery.claimedUntil < ?)",
+                 [StoredDate(clock)]),
+            ]
+            var rows: [Row] = []
+            for (condition, arguments) in ready where rows.count < limit {
                 rows += try Row.fetchAll(
                     db.cachedStatement(sql: """
-                        \(select) WHERE delivery.edition = ? AND delivery.state = \(DeliveryState.deferred.sql) AND delivery.nextAttemptAt <= ?\(only)
+                        \(select) WHERE delivery.edition = ? AND \(condition)\(only)
                         ORDER BY delivery.subscriberId LIMIT ?
                         """),
-                    arguments: [edition.description, StoredDate(now)] + onlyArguments + [limit - rows.count])
+                    arguments: [edition.description] + arguments + onlyArguments + [limit - rows.count])
             }
             var tickets: [DeliveryTicket] = []
-            let update = try db.cachedStatement(
-                sql: "UPDATE delivery SET state = \(DeliveryState.sending.sql), attempts = attempts + 1, updatedAt = ? WHERE id = ?")
+            let update = try db.cachedStatement(sql: """
+                UPDATE delivery SET state = \(DeliveryState.sending.sql), attempts = attempts + 1, claimedBy = ?, claimedUntil = ?,
+                    updatedAt = ? WHERE id = ?
+                """)
             let stamp = StoredDate(now)
             for row in rows {
                 let id: Int64 = row["deliveryId"]
                 let attempts: Int = row["deliveryAttempts"]
-                try update.execute(arguments: [stamp, id])
+                try update.execute(arguments: [claimant.holder, until, stamp, id])
                 tickets.append(DeliveryTicket(id: id, subscriber: try SubscriberRecord(row: row).subscriber, attempts: attempts + 1))
             }
             return tickets
         }
+    }
+
+    public func renewClaims(edition: Edition, claimant: RowClaimant) async throws -> Int {
+        let until = StoredDate(claimant.expiry)
+        return try await write { db in try Self.renewClaims(db, edition: edition, holder: claimant.holder, until: until) }
+    }
+
+    public func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int {
+        let until = StoredDate(claimant.expiry)
+        // GRDB's synchronous write runs on this thread (waiting for SQLite's writer), not on Swift's pool.
+        do {
+            return try writer.write { db in try Self.renewClaims(db, edition: edition, holder: claimant.holder, until: until) }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.wrap(error)
+        }
+    }
+
+    @discardableResult
+    static func renewClaims(_ db: Database, edition: Edition, holder: String, until: StoredDate) throws -> Int {
+        try db.cachedStatement(sql: """
+            UPDATE delivery SET claimedUntil = ? WHERE edition = ? AND state = \(DeliveryState.sending.sql) AND claimedBy = ?
+            """).execute(arguments: [until, edition.description, holder])
+        return db.changesCount
     }
 
     /// Records the server's acceptance; committed on its own, right after the reply.
@@ -156,7 +191,7 @@ extension SQLiteStore {
             // A cached statement: this runs once per message, and compiling SQL cost more than running it.
             try db.cachedStatement(sql: """
                 UPDATE delivery SET state = \(DeliveryState.sent.sql), messageId = ?, sentAt = ?, updatedAt = ?,
-                    nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
+                    nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL WHERE id = ?
                 """).execute(arguments: [messageID, stamp, stamp, deliveryID])
         }
     }
@@ -165,7 +200,8 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE delivery SET state = \(DeliveryState.deferred.sql), lastCode = ?, lastReply = ?, nextAttemptAt = ?, updatedAt = ?
+                    UPDATE delivery SET state = \(DeliveryState.deferred.sql), lastCode = ?, lastReply = ?, nextAttemptAt = ?, updatedAt = ?,
+                        claimedBy = NULL, claimedUntil = NULL
                     WHERE id = ?
                     """,
                 arguments: [code, reply, StoredDate(retryAt), StoredDate(now), deliveryID])
@@ -175,7 +211,10 @@ extension SQLiteStore {
     public func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE delivery SET state = \(DeliveryState.failed.sql), lastCode = ?, lastReply = ?, nextAttemptAt = NULL, updatedAt = ? WHERE id = ?",
+                sql: """
+                    UPDATE delivery SET state = \(DeliveryState.failed.sql), lastCode = ?, lastReply = ?, nextAttemptAt = NULL, updatedAt = ?,
+                        claimedBy = NULL, claimedUntil = NULL WHERE id = ?
+                    """,
                 arguments: [code, reply, StoredDate(now), deliveryID])
         }
     }
@@ -183,22 +222,26 @@ extension SQLiteStore {
     public func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE delivery SET state = \(DeliveryState.skipped.sql), lastReply = ?, updatedAt = ? WHERE id = ?",
+                sql: """
+                    UPDATE delivery SET state = \(DeliveryState.skipped.sql), lastReply = ?, updatedAt = ?, claimedBy = NULL, claimedUntil = NULL
+                    WHERE id = ?
+                    """,
                 arguments: [reason, StoredDate(now), deliveryID])
         }
     }
 
-    /// Puts claimed rows that were never attempted back in the queue (a run stopping early).
-    public func releaseClaims(deliveryIDs: [Int64], now: Date) async throws {
+    /// Puts rows `holder` claimed but never attempted back in the queue (a run stopping early); rows another
+    /// sender took over once this one's claims expired are not this one's to release.
+    public func releaseClaims(deliveryIDs: [Int64], holder: String, now: Date) async throws {
         guard !deliveryIDs.isEmpty else { return }
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = CASE WHEN nextAttemptAt IS NULL THEN \(DeliveryState.queued.sql) ELSE \(DeliveryState.deferred.sql) END,
-                        attempts = attempts - 1, updatedAt = ?
-                    WHERE state = \(DeliveryState.sending.sql) AND id IN (SELECT value FROM json_each(?))
+                        attempts = attempts - 1, claimedBy = NULL, claimedUntil = NULL, updatedAt = ?
+                    WHERE state = \(DeliveryState.sending.sql) AND claimedBy = ? AND id IN (SELECT value FROM json_each(?))
                     """,
-                arguments: [now, SQLiteStore.jsonList(deliveryIDs)])
+                arguments: [now, holder, SQLiteStore.jsonList(deliveryIDs)])
         }
     }
 

@@ -183,6 +183,17 @@ extension SQLiteStore {
                 CREATE INDEX confirmationOutbox_subscriber ON confirmationOutbox(subscriberId);
                 """)
         }
+        // Several senders share an edition through claims on its rows that expire (DESIGN "Scale and running
+        // on several machines"), instead of an edition-wide lease: each `sending` row names its holder and
+        // until when the claim lasts. Rows are found through `delivery_claim` (edition, state): only the
+        // rows in flight are ever `sending`, so no index of their own is needed.
+        migrator.registerMigration("v7: row claims") { db in
+            try db.execute(sql: """
+                ALTER TABLE delivery ADD COLUMN claimedBy TEXT;
+                ALTER TABLE delivery ADD COLUMN claimedUntil DATETIME;
+                DROP TABLE runLease;
+                """)
+        }
         return migrator
     }
 }

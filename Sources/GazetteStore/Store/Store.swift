@@ -113,26 +113,39 @@ public protocol Store: Sendable {
 
     // MARK: Ledger (one row per edition and subscriber)
 
-    /// Rows left `sending` by a run that died go back to the queue. Call only while holding the edition's lease.
-    func recoverInterrupted(edition: Edition, now: Date) async throws -> Int
+    /// Rows left `sending` whose claim expired, or whose holder `isAbandoned` says is certainly gone (a
+    /// dead process on this machine), go back to the queue. - Parameter now: the real clock, never `--at`.
+    /// - Returns: how many rows were requeued.
+    func recoverInterrupted(
+        edition: Edition, now: Date, isAbandoned: @escaping @Sendable (String) -> Bool
+    ) async throws -> Int
     /// Adds a `queued` row for each subscriber that has none for this edition.
     /// - Returns: the state each subscriber's row had before (absent when new).
     func enqueue(edition: Edition, subscriberIDs: [Int64], now: Date) async throws -> [Int64: DeliveryState]
     /// The current state of each given subscriber's row (absent when there is none).
     func deliveryStates(edition: Edition, subscriberIDs: [Int64]) async throws -> [Int64: DeliveryState]
-    /// Claims up to `limit` ready rows (queued in subscriber order, then deferred and due), marking them
-    /// `sending`. With `lease`, the claim renews it in the same transaction and claims nothing (throwing
-    /// `StoreError.leaseLost`) when the lease is no longer the holder's.
+    /// Claims up to `limit` ready rows for `claimant` until `claimant.expiry`, marking them `sending`: queued
+    /// rows in subscriber order, then deferred ones due at `now`, then rows whose claim expired (a sender that
+    /// died or stalled). Rows another sender is claiming at that moment are skipped, never waited for. In the
+    /// same transaction, every row the claimant still holds in this edition is renewed to the same expiry.
     func claim(
-        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, lease: LeaseClaim?
+        edition: Edition, now: Date, limit: Int, subscriberIDs: Set<Int64>?, claimant: RowClaimant
     ) async throws -> [DeliveryTicket]
+    /// Extends the claimant's claims on the edition's rows it still holds to `claimant.expiry`.
+    /// - Returns: how many rows it holds.
+    func renewClaims(edition: Edition, claimant: RowClaimant) async throws -> Int
+    /// `renewClaims`, blocking the calling thread until it is done. Only for the claims' heartbeat, which
+    /// runs on a thread of its own so that it beats even when every thread of Swift's pool is busy; never
+    /// call it from async code.
+    func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int
     /// Records the server's acceptance; committed on its own, right after the reply.
     func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws
     func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws
     func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws
     func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws
-    /// Puts claimed rows that were never attempted back in the queue (a run stopping early).
-    func releaseClaims(deliveryIDs: [Int64], now: Date) async throws
+    /// Puts rows `holder` claimed but never attempted back in the queue (a run stopping early); rows another
+    /// sender has taken over since are left alone.
+    func releaseClaims(deliveryIDs: [Int64], holder: String, now: Date) async throws
     /// How many rows of the edition are in each state.
     func deliveryCounts(edition: Edition) async throws -> [DeliveryState: Int]
     /// Ledger rows per state over all editions.
@@ -157,23 +170,6 @@ public protocol Store: Sendable {
     func record(_ report: ReturnedReport, for delivery: DeliveryReference, diagnostic: String, now: Date) async throws -> ReportEffect
     /// Rows with a soft bounce recorded, for `status`.
     func softBounceCount(edition: Edition) async throws -> Int
-
-    // MARK: Run leases
-
-    /// Takes the named lease for `holder` until `now + duration`, unless another holder's lease is still
-    /// valid and `isAbandoned` does not say that holder is gone. - Throws: `StoreError.leaseHeld`.
-    func acquireLease(
-        name: String, holder: String, now: Date, duration: TimeInterval, isAbandoned: @escaping @Sendable (String) -> Bool
-    ) async throws
-    /// Extends `holder`'s own lease; never takes one another holder has, even an expired one.
-    /// - Throws: `StoreError.leaseLost` when the lease is no longer `holder`'s.
-    func renewLease(name: String, holder: String, now: Date, duration: TimeInterval) async throws
-    /// `renewLease`, blocking the calling thread until it is done. Only for the lease heartbeat, which
-    /// runs on a thread of its own so that it beats even when every thread of Swift's pool is busy; never
-    /// call it from async code.
-    func renewLeaseBlocking(name: String, holder: String, now: Date, duration: TimeInterval) throws
-    /// Gives the lease up, if `holder` still has it.
-    func releaseLease(name: String, holder: String) async throws
 
     // MARK: Send run history
 
@@ -212,12 +208,14 @@ extension Store {
         try await claimOwedConfirmations(now: now, limit: 100)
     }
 
+    /// Claims for an anonymous claimant (tools and tests): its claims expire after the default lifetime.
     public func claim(edition: Edition, now: Date, limit: Int) async throws -> [DeliveryTicket] {
-        try await claim(edition: edition, now: now, limit: limit, subscriberIDs: nil, lease: nil)
+        try await claim(edition: edition, now: now, limit: limit, subscriberIDs: nil, claimant: RowClaimant(holder: "anonymous"))
     }
 
-    public func acquireLease(name: String, holder: String, now: Date, duration: TimeInterval) async throws {
-        try await acquireLease(name: name, holder: holder, now: now, duration: duration, isAbandoned: { _ in false })
+    /// Requeues only rows whose claim expired.
+    public func recoverInterrupted(edition: Edition, now: Date) async throws -> Int {
+        try await recoverInterrupted(edition: edition, now: now, isAbandoned: { _ in false })
     }
 
     /// Everything edition `edition` shows that is the same for every reader.
