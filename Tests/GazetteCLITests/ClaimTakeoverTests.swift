@@ -51,7 +51,7 @@ struct ClaimTakeoverTests {
 
     /// A run is frozen (SIGSTOP) for longer than its claims last; another run takes them over and sends everyone.
     /// Resumed, the frozen run sends nothing more than what was already on the wire and exits 75.
-    @Test func aRunPausedPastItsLeaseSendsNothingMoreWhenResumed() throws {
+    @Test func aRunPausedPastItsClaimsSendsNothingMoreWhenResumed() throws {
         var gazette = try CommandRunner()
         let count = 300
         #expect(try gazette.run(["subscribers", "import", try gazette.file("r.csv", Self.roster(count))]).status == 0)

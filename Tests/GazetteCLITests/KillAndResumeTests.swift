@@ -19,9 +19,12 @@ struct KillAndResumeTests {
 
     static let arguments = ["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z", "--now"]
 
-    /// One sender on the embedded SQLite file, killed 20 times and started again.
-    @Test func killedRunsLoseNobodyAndDuplicateAtMostConcurrencyPerKill() throws {
-        try Self.killAndResume(try CommandRunner(), senders: 1, label: "SQLite")
+    /// One sender, or two sharing the edition, on the embedded SQLite file; one is killed 20 times and started again.
+    @Test(arguments: [1, 2])
+    func killedRunsLoseNobodyAndDuplicateAtMostConcurrencyPerKill(senders: Int) throws {
+        var gazette = try CommandRunner()
+        gazette.environment["GAZETTE_LEASE_SECONDS"] = "4"
+        try Self.killAndResume(gazette, senders: senders, label: "SQLite")
     }
 
     /// Two or four senders at once on one PostgreSQL database, sharing the edition through row claims; one of
