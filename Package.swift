@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "GazetteStore", "GazetteStorePostgres", "GazetteCore", "GazetteTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

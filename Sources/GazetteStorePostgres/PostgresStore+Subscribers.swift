@@ -1,8 +1,8 @@
 public import Foundation
 public import GazetteCore
 public import GazetteStore
-import Logging
-import PostgresNIO
+package import Logging
+package import PostgresNIO
 
 // Subscribers, signup lifecycle, suppression, personal data: the same rules as the SQLite backend's
 // `AppDatabase+Subscribers`, `+Lifecycle`, `+PersonalData` (see the comments there for why).
@@ -31,9 +31,30 @@ extension PostgresStore {
 
     /// Serializes writers of one address (signup, confirmation, import) for the rest of the transaction,
     /// as SQLite's single writer does: two signups for one address then claim the confirmation slot once.
+    ///
+    /// The lock is on one of `addressLockBuckets` buckets of the address's hash, never one lock per address:
+    /// PostgreSQL's lock table holds `max_locks_per_transaction` (64) × `max_connections` locks in all, and an
+    /// import of 100,000 addresses taking one each overflowed it ("out of shared memory"). Two addresses in
+    /// one bucket only wait for each other briefly. The two-key form keeps these locks apart from the
+    /// one-key migration lock and from other applications' advisory locks.
     static func lockAddress(_ key: String, _ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(key)))", logger: logger)
+        // `rows` reads the answer to the end: an error (a deadlock) surfaces here, not at the next statement.
+        _ = try await connection.rows(
+            "SELECT pg_advisory_xact_lock(\(addressLockClass), hashtext(\(key)) & \(addressLockBuckets - 1))", logger: logger)
     }
+
+    /// Locks the buckets of all these addresses, in one order, so that two imports cannot deadlock.
+    package static func lockAddresses(_ keys: [String], _ connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.rows(
+            """
+            SELECT pg_advisory_xact_lock(\(addressLockClass), bucket) FROM (
+                SELECT DISTINCT hashtext(key) & \(addressLockBuckets - 1) AS bucket FROM unnest(\(keys)::text[]) AS key
+                ORDER BY bucket) AS buckets
+            """, logger: logger)
+    }
+
+    static let addressLockClass: Int32 = 0x6761_7a65  // "gaze"
+    package static let addressLockBuckets: Int32 = 1024
 
     public func importSubscribers(_ rows: [ImportedSubscriber], now: Date, signer: LinkSigner?) async throws -> SubscriberImportSummary {
         try await transaction { [logger] connection in
@@ -43,11 +64,10 @@ extension PostgresStore {
                     try $0.value("hash", as: String.self)
                 })
             }
-            // Every address of the file locked at once (in one order, so two imports cannot deadlock), and the
-            // stored rows read at once: one round trip each instead of two per row.
+            // Every address of the file locked at once, and the stored rows read at once: one round trip each
+            // instead of two per row.
             let keys = Array(Set(rows.map { $0.subscriber.email.lowercased() })).sorted()
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest(\(keys)::text[]) AS key ORDER BY key", logger: logger)
+            try await Self.lockAddresses(keys, connection, logger: logger)
             var stored: [String: (id: Int64, status: String)] = [:]
             for existing in try await connection.rows(
                 "SELECT id, emailKey, status FROM subscriber WHERE emailKey = ANY(\(keys)) FOR UPDATE", logger: logger)

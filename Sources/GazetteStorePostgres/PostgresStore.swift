@@ -3,7 +3,7 @@ import GazetteCore
 public import GazetteStore
 public import Logging
 import NIOSSL
-import PostgresNIO
+package import PostgresNIO
 
 /// The PostgreSQL backend of `Store`, for several processes on several machines sharing one database.
 ///
@@ -84,7 +84,7 @@ public final class PostgresStore: Store {
     /// Not cancellable once started, like the SQLite backend: a run that is stopping must still record
     /// what its messages did. The task only waits.
     @discardableResult
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = client
         let logger = logger
         let address = address
@@ -133,14 +133,14 @@ public final class PostgresStore: Store {
 
 /// Reading cells by column name (PostgreSQL's lower-case spelling).
 extension PostgresRandomAccessRow {
-    func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+    package func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         try self[column].decode(T.self)
     }
 }
 
 extension PostgresConnection {
     /// All rows of a query.
-    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+    package func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
         try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 

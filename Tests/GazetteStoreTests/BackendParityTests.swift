@@ -3,6 +3,8 @@ import GazetteCore
 import GazetteStore
 import GazetteStorePostgres
 import GazetteTestSupport
+import Logging
+import PostgresNIO
 import Testing
 
 /// What must be the same on SQLite and PostgreSQL, and what PostgreSQL must do that one SQLite file gets
@@ -23,6 +25,23 @@ struct BackendParityTests {
 
     /// A person's export is byte for byte the same whichever backend holds them: same columns, same
     /// dates as text, booleans as 0 and 1.
+    /// Writers of one address are serialized by advisory locks, on a bounded number of buckets: one lock
+    /// per address overflowed PostgreSQL's lock table (`max_locks_per_transaction` × connections) on an
+    /// import of 100,000 subscribers ("out of shared memory"), the transaction aborted and nothing was
+    /// imported. The benchmark's import found it.
+    @Test func anImportOfAHundredThousandAddressesTakesABoundedNumberOfLocks() async throws {
+        let store = try #require(try await StoreBackend.postgres.makeStore() as? PostgresStore)
+        let keys = (1...100_000).map { "reader\($0)@example.com" }
+        let held = try await store.transaction { connection in
+            try await PostgresStore.lockAddresses(keys, connection, logger: Logger(label: "test"))
+            return try await connection.rows(
+                "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
+                logger: Logger(label: "test")
+            ).first?.value("n", as: Int.self)
+        }
+        #expect(held == Int(PostgresStore.addressLockBuckets))
+    }
+
     @Test func personalDataExportsAreIdenticalOnBothBackends() async throws {
         var exports: [String] = []
         for backend in StoreBackend.allCases {
