@@ -42,6 +42,38 @@ struct BackendParityTests {
         #expect(held == Int(PostgresStore.addressLockBuckets))
     }
 
+    /// PostgreSQL writes new addresses named once in batches and the rest row by row; whatever path a row
+    /// takes, what is stored is what SQLite stores: ids in the file's order, a pause to the microsecond,
+    /// pending rows, repeated addresses (the last row wins) and explicit ids.
+    @Test func anImportStoresTheSameRowsOnBothBackends() async throws {
+        let paused = now + 86_400 * 3 + 0.123456
+        let rows = [
+            ImportedSubscriber(Subscriber(email: "a@example.com", name: "A")),
+            ImportedSubscriber(Subscriber(email: "twice@example.com", name: "First", preferences: Preferences(languages: ["Go"]))),
+            ImportedSubscriber(Subscriber(email: "paused@example.com", name: "P", pausedUntil: paused), setsPausedUntil: true),
+            ImportedSubscriber(Subscriber(email: "pending@example.com", name: "Q", status: .pending)),
+            ImportedSubscriber(Subscriber(id: 500, email: "explicit@example.com", name: "E")),
+            ImportedSubscriber(Subscriber(email: "TWICE@example.com", name: "Second", preferences: Preferences(minSalary: 90_000))),
+            ImportedSubscriber(Subscriber(email: "after@example.com", name: "After", preferences: Preferences(levels: [.senior]))),
+        ]
+        var exports: [[String]] = []
+        for backend in StoreBackend.allCases {
+            let store = try await backend.makeStore()
+            _ = try await store.importSubscribers([Subscriber(email: "old@example.com", name: "Old")], now: now - 60)
+            let summary = try await store.importSubscribers(rows, now: now, signer: nil)
+            #expect((summary.added, summary.updated) == (6, 1), "\(backend)")
+            var export: [String] = []
+            for email in ["old", "a", "twice", "paused", "pending", "explicit", "after"] {
+                let data = try #require(try await store.personalData(email: "\(email)@example.com"), "\(email) on \(backend)")
+                export.append(String(decoding: try data.json(), as: UTF8.self))
+            }
+            exports.append(export)
+        }
+        for (sqlite, postgres) in zip(exports[0], exports[1]) { #expect(sqlite == postgres) }
+        #expect(exports[1][3].contains("\"pausedUntil\" : \"2026-11-26 10:00:00.123\""), "\(exports[1][3])")
+        #expect(exports[1][2].contains("\"name\" : \"Second\""), "\(exports[1][2])")
+    }
+
     @Test func personalDataExportsAreIdenticalOnBothBackends() async throws {
         var exports: [String] = []
         for backend in StoreBackend.allCases {
