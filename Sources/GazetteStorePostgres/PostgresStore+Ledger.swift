@@ -155,20 +155,21 @@ extension PostgresStore {
         return try outcome.result.get()
     }
 
-    /// The `sent` mark commits without waiting for the WAL to reach the disk (`synchronous_commit` off for
-    /// this transaction only), which is the promise the SQLite backend makes in WAL mode with
+    /// The `sent` mark is one statement in a transaction of its own (one round trip, not four), committed
+    /// without waiting for the WAL to reach the disk (`synchronous_commit` off for that transaction only,
+    /// through `set_config(…, true)`). That is the promise the SQLite backend makes in WAL mode with
     /// `synchronous=NORMAL`: committed at once for every other process, and kept whatever happens to the
     /// sender; a crash of the database server itself may forget the last fraction of a second of marks
     /// (`wal_writer_delay`, 200 ms, up to three times that), and those messages are sent again, never
     /// skipped. Waiting for a flush per message made a durable server's ledger the send path's bottleneck.
     /// Everything else (claims, signups, imports) keeps the server's durable default.
     public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
-        try await transaction { [logger] connection in
-            try await connection.query("SET LOCAL synchronous_commit TO OFF", logger: logger)
+        try await statement { [logger] connection in
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
                     updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL
+                FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
                 WHERE id = \(deliveryID)
                 """, logger: logger)
         }

@@ -107,6 +107,20 @@ public final class PostgresStore: Store {
         }.value
     }
 
+    /// Runs one statement on a connection of the pool, in the transaction PostgreSQL gives every statement of
+    /// its own: one round trip where `transaction` needs three more (BEGIN, COMMIT).
+    func statement<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = client
+        let address = address
+        return try await Task {
+            do {
+                return try await client.withConnection { connection in try await body(connection) }
+            } catch {
+                throw PostgresStore.wrap(error, address: address)
+            }
+        }.value
+    }
+
     /// The store's errors for postgres-nio's: the server's message (which never holds the password), or
     /// why no connection could be made.
     static func wrap(_ error: any Error, address: PostgresAddress) -> any Error {
