@@ -112,18 +112,6 @@ extension PostgresStore {
         }
     }
 
-    public func recordSentBlocking(deliveryID: Int64, messageID: String, now: Date) throws {
-        // The I/O runs on NIO's event loops: the calling thread (a send lane, never Swift's pool) waits.
-        let outcome = BlockingOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await recordSent(deliveryID: deliveryID, messageID: messageID, now: now) } catch { outcome.set(error) }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
-    }
-
     public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws {
         try await transaction { [logger] connection in
             try await connection.query(

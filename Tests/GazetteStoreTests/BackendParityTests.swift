@@ -43,34 +43,6 @@ struct BackendParityTests {
         #expect(exports[0].contains("\"remoteOnly\" : 1") && exports[0].contains("\"sentAt\" : \"2026-11-23 10:00:01.500\""), "\(exports[0])")
     }
 
-    /// A send lane records each acceptance from its own thread (`recordSentBlocking`): committed at once,
-    /// the same row `recordSent` writes, and the other claimed row untouched.
-    @Test(arguments: StoreBackend.allCases)
-    func anAcceptanceRecordedFromASendThreadIsCommitted(backend: StoreBackend) async throws {
-        let store = try await backend.makeStore()
-        _ = try await store.importSubscribers(
-            [Subscriber(email: "a@example.com", name: "A"), Subscriber(email: "b@example.com", name: "B")], now: now)
-        let ids = try await store.subscribers().compactMap(\.id)
-        _ = try await store.enqueue(edition: edition, subscriberIDs: ids, now: now)
-        let tickets = try await store.claim(edition: edition, now: now, limit: 5)
-        try #require(tickets.count == 2)
-        let (first, moment) = (tickets[0], now + 2)
-        try await Self.onThreadOfItsOwn {
-            try store.recordSentBlocking(deliveryID: first.id, messageID: "<lane@example.com>", now: moment)
-        }
-        #expect(try await store.deliveryCounts(edition: edition) == [.sent: 1, .sending: 1])
-        let data = try #require(try await store.personalData(email: first.subscriber.email))
-        let export = String(decoding: try data.json(), as: UTF8.self)
-        #expect(export.contains("lane@example.com") && export.contains("\"sentAt\" : \"2026-11-23 10:00:02.000\""), "\(export)")
-    }
-
-    /// Runs `body` on a thread that is not Swift's pool, as a send lane does, and waits for it.
-    static func onThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
-    }
-
     /// Ten parallel claims of three rows each on twenty rows: every row is claimed exactly once. On
     /// PostgreSQL each claim comes from a store of its own (another process, in life), and rows another
     /// transaction is claiming are skipped, not handed out twice.

@@ -151,28 +151,14 @@ extension SQLiteStore {
 
     /// Records the server's acceptance; committed on its own, right after the reply.
     public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
-        try await writeOneStatement { db in try Self.markSent(db, deliveryID: deliveryID, messageID: messageID, now: now) }
-    }
-
-    public func recordSentBlocking(deliveryID: Int64, messageID: String, now: Date) throws {
-        // GRDB's synchronous write runs on this thread (waiting for SQLite's writer), not on Swift's pool;
-        // one statement on its own commits alone, as in `recordSent`.
-        do {
-            try writer.writeWithoutTransaction { db in
-                try Self.markSent(db, deliveryID: deliveryID, messageID: messageID, now: now)
-            }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.wrap(error)
-        }
-    }
-
-    private static func markSent(_ db: Database, deliveryID: Int64, messageID: String, now: Date) throws {
         let stamp = StoredDate(now)
-        // A cached statement: this runs once per message, and compiling SQL cost more than running it.
-        try db.cachedStatement(sql: """
-            UPDATE delivery SET state = \(DeliveryState.sent.sql), messageId = ?, sentAt = ?, updatedAt = ?,
-                nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
-            """).execute(arguments: [messageID, stamp, stamp, deliveryID])
+        try await writeOneStatement { db in
+            // A cached statement: this runs once per message, and compiling SQL cost more than running it.
+            try db.cachedStatement(sql: """
+                UPDATE delivery SET state = \(DeliveryState.sent.sql), messageId = ?, sentAt = ?, updatedAt = ?,
+                    nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL WHERE id = ?
+                """).execute(arguments: [messageID, stamp, stamp, deliveryID])
+        }
     }
 
     public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws {

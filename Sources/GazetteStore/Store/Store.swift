@@ -128,10 +128,6 @@ public protocol Store: Sendable {
     ) async throws -> [DeliveryTicket]
     /// Records the server's acceptance; committed on its own, right after the reply.
     func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws
-    /// `recordSent`, blocking the calling thread until it is committed. Only for a connection's own send
-    /// thread (`BlockingLane`), which records each acceptance right after the reply without a hop to
-    /// Swift's pool and back (the hops cost more than the write); never call it from async code.
-    func recordSentBlocking(deliveryID: Int64, messageID: String, now: Date) throws
     func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws
     func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws
     func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws
