@@ -109,6 +109,70 @@ struct SendRunTests {
         #expect(try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:35:00Z", now: true)).sent == 3)
     }
 
+    /// Forty readers on one connection go in batches of eight rows (`Worker.hopSize`): within a batch,
+    /// accepted, refused, deferred and skipped rows follow each other, and each row ends with its own
+    /// outcome, recorded once; every accepted reader got exactly one message.
+    @Test(arguments: StoreBackend.allCases)
+    func everyOutcomeWithinOneBatchIsRecordedForItsOwnRow(backend: StoreBackend) async throws {
+        let roster = (0..<40).map { index in
+            // Two readers whose digest is empty and who asked to skip empty ones.
+            let empty = index == 3 || index == 17
+            return Subscriber(
+                email: "r\(index)@example.com", name: "R\(index)",
+                preferences: empty ? Preferences(languages: ["COBOL"], skipEmpty: true) : Preferences())
+        }
+        let harness = try await DeliveryHarness(subscribers: roster, backend: backend)
+        let script: @Sendable (Int) -> SendOutcome = { index in
+            if index % 5 == 1 { return .rejected(code: 550, reply: "550 5.1.1 r\(index) no such user") }
+            if index % 7 == 2 { return .deferred(code: 451, reply: "451 4.7.1 r\(index) try later") }
+            return .accepted(detail: "250 ok")
+        }
+        let transport = ScriptedTransport { recipient in
+            .success(script(Int(recipient.dropFirst().prefix { $0 != "@" })!))
+        }
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        options.concurrency = 1
+        let summary = try await harness.run(transport).run(options)
+
+        let sendable = (0..<40).filter { $0 != 3 && $0 != 17 }
+        let accepted = sendable.filter { if case .accepted = script($0) { true } else { false } }
+        let rejected = sendable.filter { if case .rejected = script($0) { true } else { false } }
+        let deferred = sendable.filter { if case .deferred = script($0) { true } else { false } }
+        #expect((summary.sent, summary.failed, summary.deferred, summary.skipped)
+            == (accepted.count, rejected.count, deferred.count, 2))
+        #expect(transport.recipients.sorted() == accepted.map { "r\($0)@example.com" }.sorted())
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [
+            .sent: accepted.count, .failed: rejected.count, .deferred: deferred.count, .skipped: 2,
+        ])
+        let problems = try await harness.database.problemDeliveries(edition: DeliveryHarness.edition)
+        #expect(problems.count == rejected.count + deferred.count)
+        for problem in problems {
+            let index = Int(problem.email.dropFirst().prefix { $0 != "@" })!
+            #expect(problem.row.lastReply?.contains("r\(index) ") == true, "\(problem.email): \(problem.row.lastReply ?? "")")
+        }
+    }
+
+    /// The server goes away in the middle of a batch: the rows accepted before it stay `sent`, the row in
+    /// hand and the rest go back to the queue (none left `sending`), and the next run sends exactly those.
+    @Test(arguments: StoreBackend.allCases)
+    func aServerLostMidBatchLeavesTheRestQueuedForTheNextRun(backend: StoreBackend) async throws {
+        let roster = (0..<24).map { Subscriber(email: "r\($0)@example.com", name: "R\($0)") }
+        let harness = try await DeliveryHarness(subscribers: roster, backend: backend)
+        let failing = ScriptedTransport { recipient in
+            recipient == "r9@example.com" ? .failure(.serverUnavailable("connection reset")) : .success(.accepted(detail: "250 ok"))
+        }
+        var options = DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true)
+        options.concurrency = 1
+        await #expect(throws: DeliveryError.self) { _ = try await harness.run(failing).run(options) }
+        #expect(failing.recipients == (0..<9).map { "r\($0)@example.com" })
+        #expect(try await harness.database.deliveryCounts(edition: DeliveryHarness.edition) == [.sent: 9, .queued: 15])
+
+        let healthy = ScriptedTransport()
+        options.now = DeliveryHarness.at("2026-11-23T09:35:00Z")
+        #expect(try await harness.run(healthy).run(options).sent == 15)
+        #expect(healthy.recipients == (9..<24).map { "r\($0)@example.com" })
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func rowsLeftInFlightByADeadRunAreSentAgain(backend: StoreBackend) async throws {
         let harness = try await DeliveryHarness(subscribers: Self.roster, backend: backend)
