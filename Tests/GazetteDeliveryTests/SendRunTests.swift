@@ -199,7 +199,7 @@ struct SendRunTests {
         elsewhere.pid = 999_999
         _ = try await harness.database.claim(
             edition: DeliveryHarness.edition, now: Date(), limit: 1, subscriberIDs: nil,
-            claimant: RowClaimant(holder: elsewhere.description))
+            claimant: RowClaimant(holder: elsewhere.description, lifetime: 86_400))  // renewed all along, as a live sender's
         let transport = ScriptedTransport()
         let summary = try await harness.run(transport).run(DeliveryHarness.options(at: "2026-11-23T09:30:00Z", now: true))
         #expect(summary.recovered == 0 && summary.sent == 2)

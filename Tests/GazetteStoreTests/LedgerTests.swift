@@ -48,7 +48,7 @@ struct LedgerTests {
         _ = try await database.claim(
             edition: edition, now: now, limit: 1, subscriberIDs: [ids[0]], claimant: RowClaimant(holder: "dead", clock: { clock }))
         _ = try await database.claim(
-            edition: edition, now: now, limit: 1, subscriberIDs: [ids[1]], claimant: RowClaimant(holder: "live", clock: { clock }))
+            edition: edition, now: now, limit: 1, subscriberIDs: [ids[1]], claimant: RowClaimant(holder: "live", lifetime: 86_400, clock: { clock }))
         _ = try await database.claim(
             edition: edition, now: now, limit: 1, subscriberIDs: [ids[2]],
             claimant: RowClaimant(holder: "stalled", lifetime: 60, clock: { clock - 61 }))
