@@ -8,8 +8,8 @@ public import ServiceLifecycle
 /// minute, so new subscribers and edits are picked up), sends what is due, and stops gracefully.
 ///
 /// It runs the same plain send as cron-triggered `gazette send`, sharing editions row by row with any
-/// other sender, so both may be deployed at once, and several replicas of either. After downtime its first pass catches up on what became due meanwhile,
-/// within each edition's grace period. On graceful shutdown it stops claiming, lets the messages in flight
+/// other sender, so both may be deployed at once, and several replicas of either. After downtime its
+/// first pass catches up on what became due meanwhile, within each edition's grace period. On graceful shutdown it stops claiming, lets the messages in flight
 /// finish and be recorded, and returns.
 public struct SendScheduler<C: Clock>: Service where C.Duration == Duration {
     public let sendRun: SendRun
