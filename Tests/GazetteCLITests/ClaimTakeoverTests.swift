@@ -13,18 +13,6 @@ struct ClaimTakeoverTests {
         header + (1...count).map { "reader\($0)@example.com,Reader \($0),,,,,,,,,\n" }.joined()
     }
 
-    static func start(_ gazette: CommandRunner, _ arguments: [String], executable: String = CommandRunner.binary) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = gazette.environment
-        process.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     static let send = ["send", "--week", "2026-W48", "--at", "2026-11-23T09:30:00Z", "--now"]
 
     /// The server takes 6 s to answer each DATA; claims last 4 s. The first run keeps its claims alive by
@@ -36,7 +24,7 @@ struct ClaimTakeoverTests {
         gazette.environment["GAZETTE_SMTP_URL"] = sink.url
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "4"
-        let first = try Self.start(gazette, Self.send + ["--concurrency", "2"])
+        let first = try gazette.start(Self.send + ["--concurrency", "2"])
         usleep(5_000_000)  // past the claims' first expiry, with two messages waiting on the server
         #expect(first.isRunning)
         let second = try gazette.run(Self.send + ["--concurrency", "2"])
@@ -60,7 +48,7 @@ struct ClaimTakeoverTests {
         gazette.environment["GAZETTE_SMTP_TLS"] = "none"
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "3"
         let concurrency = 4
-        let paused = try Self.start(gazette, Self.send + ["--concurrency", String(concurrency), "--rate", "100"])
+        let paused = try gazette.start(Self.send + ["--concurrency", String(concurrency), "--rate", "100"])
         usleep(1_000_000)
         try #require(paused.isRunning, "the first run ended before it could be paused")
         kill(paused.processIdentifier, SIGSTOP)
@@ -102,8 +90,8 @@ struct ClaimTakeoverTests {
         gazette.environment["GAZETTE_LEASE_SECONDS"] = "30"
         // Several processes first, so that the run's pid in its namespace is one no process has on the host.
         let script = "for i in $(seq 1 40); do /bin/true; done; exec \"$0\" \"$@\""
-        let contained = try Self.start(
-            gazette, ["--pid", "--fork", "--mount-proc", "/bin/sh", "-c", script, CommandRunner.binary]
+        let contained = try gazette.start(
+            ["--pid", "--fork", "--mount-proc", "/bin/sh", "-c", script, CommandRunner.binary]
                 + Self.send + ["--concurrency", "1"],
             executable: unshare)
         usleep(1_500_000)

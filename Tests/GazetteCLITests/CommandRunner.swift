@@ -90,15 +90,21 @@ struct CommandRunner {
     /// Starts `gazette serve --port PORT` in the background with this runner's environment; the caller
     /// kills it (SIGKILL: SIGTERM may be blocked in a child of the test runner) and waits for health.
     func serve(port: Int) throws -> Process {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-        server.arguments = ["serve", "--port", String(port)]
-        server.environment = environment
-        server.currentDirectoryURL = URL(fileURLWithPath: directory)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        return server
+        try start(["serve", "--port", String(port)])
+    }
+
+    /// Starts `gazette ARGUMENTS` (or `executable`, e.g. `unshare`, with these arguments) in the background
+    /// with this runner's environment and directory, its output discarded; the caller waits for or kills it.
+    func start(_ arguments: [String], executable: String = CommandRunner.binary) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Another process holding the SQLite write lock (`BEGIN EXCLUSIVE`, from Python's sqlite3) for

@@ -56,17 +56,6 @@ struct KillAndResumeTests {
         // Several senders finish 2,003 messages fast: together they are paced to 200 messages a second, so that
         // 20 kills land before the edition is done.
         if senders > 1 { arguments += ["--rate", String(200 / senders)] }
-        func start() throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandRunner.binary)
-            process.arguments = arguments
-            process.environment = gazette.environment
-            process.currentDirectoryURL = URL(fileURLWithPath: gazette.directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
 
         var kills = 0
         var moments: [Int] = []
@@ -74,7 +63,7 @@ struct KillAndResumeTests {
         var finishedStatuses: [Int32] = []
         while kills < 20 {
             // The killed sender starts again; the others go on.
-            while running.count < senders { running.append(try start()) }
+            while running.count < senders { running.append(try gazette.start(arguments)) }
             // Anywhere from start-up (migration, enqueue) to deep inside the SMTP transactions.
             let delay = Int.random(in: 20_000...600_000, using: &random)
             moments.append(delay / 1000)
