@@ -275,6 +275,22 @@ extension PostgresStore {
         }
     }
 
+    public func claimsInFlight(edition: Edition) async throws -> [ClaimsInFlight] {
+        try await transaction { [logger] connection in
+            try await connection.rows(
+                """
+                SELECT claimedBy, COUNT(*) AS n, MAX(claimedUntil) AS until FROM delivery
+                WHERE edition = \(edition.description) AND state = \(unescaped: DeliveryState.sending.sql)
+                GROUP BY claimedBy ORDER BY claimedBy
+                """, logger: logger
+            ).map {
+                ClaimsInFlight(
+                    holder: try $0.value("claimedby", as: String?.self), rows: try $0.value("n", as: Int.self),
+                    until: try $0.value("until", as: Date?.self))
+            }
+        }
+    }
+
     public func problemDeliveries(edition: Edition) async throws -> [(email: String, row: DeliveryRow)] {
         let rows = try await transaction { [logger] connection in
             try await connection.rows(

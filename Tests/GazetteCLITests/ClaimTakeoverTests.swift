@@ -27,6 +27,8 @@ struct ClaimTakeoverTests {
         let first = try gazette.start(Self.send + ["--concurrency", "2"])
         usleep(5_000_000)  // past the claims' first expiry, with two messages waiting on the server
         #expect(first.isRunning)
+        let status = try gazette.run(["status", "--week", "2026-W48"])
+        #expect(status.stdout.contains("in flight: 4 claimed by ") && status.stdout.contains(" pid \(first.processIdentifier) until "), "\(status.stdout)")
         let second = try gazette.run(Self.send + ["--concurrency", "2"])
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
         #expect(second.lastLine.contains(": sent 0,"), "\(second.stdout)")

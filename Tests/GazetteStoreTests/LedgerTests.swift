@@ -83,6 +83,9 @@ struct LedgerTests {
         try await database.releaseClaims(deliveryIDs: [a[1].id], holder: "a", now: now)
         #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .sending: 2])
         #expect(try await database.renewClaims(edition: edition, claimant: sender("b", at: 113)) == 2)
+        let inFlight = try await database.claimsInFlight(edition: edition)
+        #expect(inFlight.map(\.holder) == ["b"] && inFlight.map(\.rows) == [2])
+        #expect(inFlight.first?.until.map { abs($0.timeIntervalSince(t0 + 173)) < 0.01 } == true, "\(inFlight)")
         try await database.releaseClaims(deliveryIDs: [b[0].id, takenOver[0].id], holder: "b", now: now)
         #expect(try await database.deliveryCounts(edition: edition) == [.sent: 1, .queued: 2])
     }

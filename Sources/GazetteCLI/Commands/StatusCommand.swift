@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GazetteCore
+import GazetteDelivery
 import GazetteStore
 
 /// `gazette status [--week W]`
@@ -22,6 +23,12 @@ struct StatusCommand: AsyncParsableCommand {
                 + "closes \(Timestamp.format(runtime.schedule().closing(of: edition))))")
             print("active subscribers: \(active)")
             print(DeliveryState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            // Several senders may share the edition: who holds the rows in flight, and until when.
+            for claims in try await runtime.database.claimsInFlight(edition: edition) {
+                let holder = claims.holder.map { text in ClaimHolder(text).map { "\($0.host) pid \($0.pid)" } ?? text } ?? "an older version"
+                let until = claims.until.map { " until \(Timestamp.format($0))" } ?? ""
+                print("in flight: \(claims.rows) claimed by \(holder)\(until)")
+            }
             let softBounces = try await runtime.database.softBounceCount(edition: edition)
             if softBounces > 0 { print("soft bounces: \(softBounces)") }
             for (email, row) in try await runtime.database.problemDeliveries(edition: edition) {

@@ -291,6 +291,19 @@ extension SQLiteStore {
     }
 
     /// Rows that did not end well (failed, deferred, bounced, complained), for `status`.
+    public func claimsInFlight(edition: Edition) async throws -> [ClaimsInFlight] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT claimedBy, COUNT(*) AS n, MAX(claimedUntil) AS until FROM delivery
+                    WHERE edition = ? AND state = \(DeliveryState.sending.sql) GROUP BY claimedBy ORDER BY claimedBy
+                    """,
+                arguments: [edition.description]
+            ).map { ClaimsInFlight(holder: $0["claimedBy"], rows: $0["n"], until: $0["until"]) }
+        }
+    }
+
     public func problemDeliveries(edition: Edition) async throws -> [(email: String, row: DeliveryRow)] {
         try await read { db in
             try Row.fetchAll(

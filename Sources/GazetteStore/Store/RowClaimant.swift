@@ -22,3 +22,18 @@ public struct RowClaimant: Sendable {
     /// Until when a claim or renewal made now lasts.
     public var expiry: Date { clock().addingTimeInterval(lifetime) }
 }
+
+/// One sender's rows in flight in an edition, as `status` shows them.
+public struct ClaimsInFlight: Sendable, Equatable {
+    /// The claimant's name; nil for rows a version before the row claims left `sending`.
+    public var holder: String?
+    public var rows: Int
+    /// The latest expiry among them.
+    public var until: Date?
+
+    public init(holder: String?, rows: Int, until: Date?) {
+        self.holder = holder
+        self.rows = rows
+        self.until = until
+    }
+}

@@ -160,6 +160,8 @@ public protocol Store: Sendable {
     func editionsWithDeliveries() async throws -> [String]
     /// Rows that did not end well (failed, deferred, bounced, complained), for `status`.
     func problemDeliveries(edition: Edition) async throws -> [(email: String, row: DeliveryRow)]
+    /// Who holds the edition's rows in flight (`sending`), how many each, and until when, for `status`.
+    func claimsInFlight(edition: Edition) async throws -> [ClaimsInFlight]
 
     // MARK: Bounces and complaints
 
