@@ -167,7 +167,8 @@ extension PostgresStore {
     /// Inserts new subscribers in one statement, in the batch's order (ids are assigned in it).
     static func insertNew(_ batch: [NewSubscriberRow], now: Date, _ connection: PostgresConnection, logger: Logger) async throws {
         let document = String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
-        try await connection.query(
+        // Read to the end, so that an error surfaces here rather than at the next statement.
+        _ = try await connection.rows(
             """
             INSERT INTO subscriber (email, emailKey, name, timeZone, sendDay, sendHour, languages, levels, remoteOnly,
                 locations, minSalary, skipEmpty, status, pausedUntil, pendingSince, createdAt, updatedAt)
