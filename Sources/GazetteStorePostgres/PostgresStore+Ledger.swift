@@ -165,7 +165,8 @@ extension PostgresStore {
     /// Everything else (claims, signups, imports) keeps the server's durable default.
     public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
         try await statement { [logger] connection in
-            try await connection.query(
+            // Read to the end: the statement's commit is part of its answer.
+            _ = try await connection.rows(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
                     updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL

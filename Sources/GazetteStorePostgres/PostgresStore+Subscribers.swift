@@ -90,11 +90,11 @@ extension PostgresStore {
             for row in rows {
                 let subscriber = row.subscriber
                 let key = subscriber.email.lowercased()
+                var status = subscriber.status
+                if let signer, !erasedHashes.isEmpty, status == .active, erasedHashes.contains(signer.addressHash(key)) {
+                    status = .pending
+                }
                 if stored[key] == nil, occurrences[key] == 1, subscriber.id == nil {
-                    var status = subscriber.status
-                    if let signer, !erasedHashes.isEmpty, status == .active, erasedHashes.contains(signer.addressHash(key)) {
-                        status = .pending
-                    }
                     batch.append(try NewSubscriberRow(subscriber, key: key, status: status, order: batch.count))
                     if batch.count == Self.importBatchSize { try await flush() }
                     continue
@@ -103,10 +103,6 @@ extension PostgresStore {
                 let languages = try StoredList.json(subscriber.preferences.languages, column: "languages")
                 let levels = try StoredList.json(subscriber.preferences.levels.map(\.rawValue), column: "levels")
                 let locations = try StoredList.json(subscriber.preferences.locations, column: "locations")
-                var status = subscriber.status
-                if let signer, !erasedHashes.isEmpty, status == .active, erasedHashes.contains(signer.addressHash(key)) {
-                    status = .pending
-                }
                 if let existing = stored[key] {
                     if existing.status == SubscriberStatus.unsubscribed.rawValue {
                         if status != .unsubscribed { summary.keptUnsubscribed += 1 }
