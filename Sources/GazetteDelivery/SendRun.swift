@@ -185,14 +185,17 @@ public struct SendRun: Sendable {
             database: database, claims: claims, edition: edition, now: options.now, limit: options.limit,
             subscriberIDs: onlyID.map { [$0] }, batchSize: max(16, options.concurrency * 8), rate: options.rate)
         let tally = Tally(total: total, progress: progress)
-        let suppressed = try await database.suppressedKeys()
-        let worker = Worker(
-            run: self, options: options, content: content, source: source, tally: tally, suppressed: suppressed,
-            claims: claims, hopSize: Worker.hopSize(ready: total, concurrency: options.concurrency))
+        let rules = LedgerRules(
+            database: database, retry: retry, runTime: options.now, skipEmpty: options.skipEmpty,
+            suppressed: try await database.suppressedKeys(), edition: edition, logger: logger)
+        let connection = ConnectionLoop(
+            options: options, content: content, factory: factory, transport: transport, source: source, tally: tally,
+            rules: rules, marks: SentMarks(database: database), claims: claims, logger: logger,
+            batchSize: ConnectionLoop.batchSize(ready: total, concurrency: options.concurrency, paced: options.rate != nil))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<max(1, options.concurrency) {
-                    group.addTask { try await worker.work(lane: index) }
+                    group.addTask { try await connection.run(index: index) }
                 }
                 try await group.waitForAll()
             }

@@ -145,7 +145,7 @@ extension PostgresStore {
     /// The heartbeat's thread waits here while a task renews the claims: postgres-nio is async only, and
     /// its I/O runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
     public func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int {
-        let outcome = BlockingOutcome()
+        let outcome = BlockingOutcome<Int>()
         let done = DispatchSemaphore(value: 0)
         Task {
             do { outcome.set(.success(try await renewClaims(edition: edition, claimant: claimant))) } catch { outcome.set(.failure(error)) }
@@ -155,56 +155,92 @@ extension PostgresStore {
         return try outcome.result.get()
     }
 
-    /// The `sent` mark is one statement in a transaction of its own (one round trip, not four), committed
-    /// without waiting for the WAL to reach the disk (`synchronous_commit` off for that transaction only,
-    /// through `set_config(…, true)`). That is the promise the SQLite backend makes in WAL mode with
-    /// `synchronous=NORMAL`: committed at once for every other process, and kept whatever happens to the
-    /// sender; a crash of the database server itself may forget the last fraction of a second of marks
-    /// (`wal_writer_delay`, 200 ms, up to three times that), and those messages are sent again, never
-    /// skipped. Waiting for a flush per message made a durable server's ledger the send path's bottleneck.
-    /// Everything else (claims, signups, imports) keeps the server's durable default.
-    public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
-        try await statement { [logger] connection in
-            // Read to the end: the statement's commit is part of its answer.
-            _ = try await connection.rows(
-                """
-                UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
-                    updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL
-                FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-                WHERE id = \(deliveryID)
-                """, logger: logger)
+    /// Sent marks (the common case, alone or several connections' at once) are one statement in a
+    /// transaction of its own (one round trip), committed without waiting for the WAL to reach the disk
+    /// (`synchronous_commit` off for that transaction only, through `set_config(…, true)`). That is the
+    /// promise the SQLite backend makes in WAL mode with `synchronous=NORMAL`: committed at once for every
+    /// other process, and kept whatever happens to the sender; a crash of the database server itself may
+    /// forget the last fraction of a second of marks (`wal_writer_delay`, 200 ms, up to three times that),
+    /// and those messages are sent again, never skipped. Waiting for a flush per message made a durable
+    /// server's ledger the send path's bottleneck. Every other change (and claims, signups, imports) keeps
+    /// the server's durable default.
+    public func record(_ entries: [LedgerEntry], now: Date) async throws {
+        guard !entries.isEmpty else { return }
+        let sent = entries.compactMap { entry -> SentMark? in
+            guard case .sent(let messageID) = entry.change else { return nil }
+            return SentMark(id: entry.deliveryID, mid: messageID)
+        }
+        if sent.count == entries.count {
+            let document = String(decoding: try JSONEncoder().encode(sent), as: UTF8.self)
+            try await statement { [logger] connection in
+                // Read to the end: the statement's commit is part of its answer.
+                _ = try await connection.rows(
+                    """
+                    UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = mark.mid, sentAt = \(now),
+                        updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL
+                    FROM json_to_recordset(\(document)::json) AS mark(id BIGINT, mid TEXT),
+                        (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+                    WHERE delivery.id = mark.id
+                    """, logger: logger)
+            }
+            return
+        }
+        try await transaction { [logger] connection in
+            for entry in entries {
+                try await Self.record(entry, now: now, connection, logger: logger)
+            }
         }
     }
 
-    public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws {
-        try await transaction { [logger] connection in
+    /// A connection's thread waits here while a task records: postgres-nio is async only, and its I/O
+    /// runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
+    public func recordBlocking(_ entries: [LedgerEntry], now: Date) throws {
+        let outcome = BlockingOutcome<Void>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { outcome.set(.success(try await record(entries, now: now))) } catch { outcome.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        try outcome.result.get()
+    }
+
+    /// One sent mark, as the JSON document `record` reads with `json_to_recordset`.
+    private struct SentMark: Encodable {
+        var id: Int64
+        var mid: String
+    }
+
+    private static func record(_ entry: LedgerEntry, now: Date, _ connection: PostgresConnection, logger: Logger) async throws {
+        let id = entry.deliveryID
+        switch entry.change {
+        case .sent(let messageID):
+            try await connection.query(
+                """
+                UPDATE delivery SET state = \(unescaped: DeliveryState.sent.sql), messageId = \(messageID), sentAt = \(now),
+                    updatedAt = \(now), nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL
+                WHERE id = \(id)
+                """, logger: logger)
+        case .deferred(let code, let reply, let retryAt):
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.deferred.sql), lastCode = \(code), lastReply = \(reply),
                     nextAttemptAt = \(retryAt), updatedAt = \(now), claimedBy = NULL, claimedUntil = NULL
-                WHERE id = \(deliveryID)
+                WHERE id = \(id)
                 """, logger: logger)
-        }
-    }
-
-    public func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws {
-        try await transaction { [logger] connection in
+        case .failed(let code, let reply):
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.failed.sql), lastCode = \(code), lastReply = \(reply),
                     nextAttemptAt = NULL, updatedAt = \(now), claimedBy = NULL, claimedUntil = NULL
-                WHERE id = \(deliveryID)
+                WHERE id = \(id)
                 """, logger: logger)
-        }
-    }
-
-    public func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws {
-        try await transaction { [logger] connection in
+        case .skipped(let reason):
             try await connection.query(
                 """
                 UPDATE delivery SET state = \(unescaped: DeliveryState.skipped.sql), lastReply = \(reason), updatedAt = \(now),
                     claimedBy = NULL, claimedUntil = NULL
-                WHERE id = \(deliveryID)
+                WHERE id = \(id)
                 """, logger: logger)
         }
     }
@@ -443,9 +479,9 @@ extension PostgresStore {
 }
 
 /// The error of a blocking call, handed from the task that ran it to the waiting thread.
-private final class BlockingOutcome: @unchecked Sendable {
+private final class BlockingOutcome<Value: Sendable>: @unchecked Sendable {
     // Written by the task before it signals the semaphore, read by the thread after the wait returns:
     // the semaphore orders the two.
-    var result: Result<Int, any Error> = .success(0)
-    func set(_ result: Result<Int, any Error>) { self.result = result }
+    var result: Result<Value, any Error> = .failure(CancellationError())
+    func set(_ result: Result<Value, any Error>) { self.result = result }
 }

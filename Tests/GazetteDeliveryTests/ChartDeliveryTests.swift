@@ -27,7 +27,7 @@ struct ChartDeliveryTests {
         let harness = try await Self.harness(Self.followers)
         let content = try await harness.database.editionContent(DeliveryHarness.edition)
         let subscriber = try #require(try await harness.database.subscriber(email: "min@example.org"))
-        let prepared = try harness.factory.prepare(content: content, subscriber: subscriber, date: DeliveryHarness.at("2026-11-23T09:00:00Z"))
+        let prepared = try harness.factory.message(content: content, subscriber: subscriber, date: DeliveryHarness.at("2026-11-23T09:00:00Z"))
         #expect(prepared.digest.salaryTrends.map(\.groupName) == ["Senior Go", "Senior Python"])
         #expect(prepared.digest.salaryTrends.allSatisfy { $0.hasChart })
         #expect(prepared.rendered.html.components(separatedBy: "<!--gz-chart ").count == 3)
@@ -46,8 +46,8 @@ struct ChartDeliveryTests {
         for line in body.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 76, "\(line)") }
 
         // The web view draws the same two charts as SVG.
-        #expect(prepared.webHTML.components(separatedBy: "<svg ").count == 1 + 4)
-        #expect(!prepared.webHTML.contains("class=\"gz-chart-bar\""))
+        #expect(harness.factory.webHTML(of: prepared, content: content).components(separatedBy: "<svg ").count == 1 + 4)
+        #expect(!harness.factory.webHTML(of: prepared, content: content).contains("class=\"gz-chart-bar\""))
     }
 
     @Test func shellsWithChartsEncodeExactlyAsTheDirectRendering() async throws {
@@ -71,7 +71,7 @@ struct ChartDeliveryTests {
         var markers: [String] = []
         for reader in readers {
             let subscriber = try #require(try await harness.database.subscriber(email: reader.email))
-            let html = try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).rendered.html
+            let html = try harness.factory.message(content: content, subscriber: subscriber, date: Date()).rendered.html
             markers.append(html.components(separatedBy: "▲ ").dropFirst().first.map { String($0.prefix(while: { $0 != "<" })) } ?? "none")
         }
         #expect(markers[0] == "none")

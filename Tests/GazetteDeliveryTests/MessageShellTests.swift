@@ -34,11 +34,11 @@ struct MessageShellTests {
             let personal = personal(person, id: Int64(offset + 1))
             let direct = try templates.render(DigestView(digest: digest, personal: personal, sender: sender))
             let values = DigestShell.Values(personal)
-            var text: [UInt8] = []
-            shell.writeText(values, into: &text)
+            guard case .encoded(let text, let html) = shell.body(values) else {
+                Issue.record("a shell's body is always encoded")
+                return
+            }
             #expect(text == QuotedPrintable.encode(direct.text), "text part for \(person.name)")
-            var html: [UInt8] = []
-            shell.writeHTML(values, into: &html)
             // Quoted-printable carries line breaks as CRLF whatever the template file used.
             let expected = Array(direct.html.replacingOccurrences(of: "\r\n", with: "\n").utf8)
             #expect(QuotedPrintableDecoder.decode(html) == expected, "HTML part for \(person.name)")
@@ -77,15 +77,31 @@ struct MessageShellTests {
         try Self.check(templates, digest: Digest(content: content, preferences: Preferences()))
     }
 
-    @Test func previewsAndSendsAreTheSameBytes() async throws {
+    /// What a preview shows of a built message is what rendering the templates directly gives, and the
+    /// message's bytes carry exactly those parts.
+    @Test func aBuiltMessageCarriesTheDirectRendering() async throws {
         let harness = try await DeliveryHarness(subscribers: [Subscriber(email: "zoe@example.org", name: "Zoë Müller")])
         let subscriber = try #require(try await harness.database.subscriber(email: "zoe@example.org"))
         let content = try await harness.database.editionContent(DeliveryHarness.edition)
         let date = DeliveryHarness.at("2026-11-23T09:30:00Z")
-        let sent = try harness.factory.compose(content: content, subscriber: subscriber, date: date)
-        let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: date)
-        #expect(sent.bytes == preview.bytes)
-        #expect(sent.head.messageID == preview.message.head.messageID)
+        let message = try harness.factory.message(content: content, subscriber: subscriber, date: date)
+        let sender = DigestView.Sender(listName: harness.factory.sender.listName, postalAddress: harness.factory.sender.postalAddress)
+        let links = SubscriberLinks(
+            baseURL: harness.factory.sender.baseURL, mailbox: harness.factory.sender.from.address.value,
+            signer: harness.factory.sender.signer, subscriberID: subscriber.id!, email: subscriber.email, edition: content.edition)
+        let direct = try harness.factory.templates.render(DigestView(
+            digest: message.digest, personal: DigestView.Personalization(subscriber: subscriber, links: links), sender: sender))
+        #expect(message.rendered.subject == direct.subject)
+        #expect(message.rendered.text == direct.text)
+        #expect(message.rendered.html == direct.html)
+        let eml = String(decoding: message.bytes, as: UTF8.self)
+        for (contentType, expected) in [("text/plain", direct.text), ("text/html", direct.html)] {
+            let start = try #require(eml.range(of: "Content-Type: \(contentType); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"))
+            let end = try #require(eml.range(of: "\r\n--=_gazette_", range: start.upperBound..<eml.endIndex))
+            let decoded = QuotedPrintableDecoder.decode(Array(eml[start.upperBound..<end.lowerBound].utf8))
+            #expect(String(decoding: decoded, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n") == expected, "\(contentType) part")
+        }
+        #expect(message.bytes == (try harness.factory.message(content: content, subscriber: subscriber, date: date).bytes))
     }
 }
 

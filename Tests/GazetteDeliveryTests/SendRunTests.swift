@@ -295,12 +295,12 @@ struct MessageFactoryTests {
         _ = try await harness.run(OutboxTransport(directory: outbox)).run(options)
         let subscriber = try #require(try await harness.database.subscriber(email: "utc@example.com"))
         let content = try await harness.database.editionContent(DeliveryHarness.edition)
-        let preview = try harness.factory.prepare(content: content, subscriber: subscriber, date: options.now)
+        let preview = try harness.factory.message(content: content, subscriber: subscriber, date: options.now)
         let sent = try Data(contentsOf: URL(fileURLWithPath: "\(outbox)/\(preview.key).eml"))
         #expect(Array(sent) == preview.bytes)
-        #expect(preview.message.head.messageID.hasPrefix("gazette.2026-W48.") && preview.message.head.messageID.hasSuffix("@example.com"))
+        #expect(preview.messageID.hasPrefix("gazette.2026-W48.") && preview.messageID.hasSuffix("@example.com"))
         // Deterministic per (edition, subscriber): a second build gives the same Message-ID.
-        #expect(try harness.factory.prepare(content: content, subscriber: subscriber, date: Date()).message.head.messageID == preview.message.head.messageID)
+        #expect(try harness.factory.message(content: content, subscriber: subscriber, date: Date()).messageID == preview.messageID)
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -309,16 +309,16 @@ struct MessageFactoryTests {
         let early = try #require(try await harness.database.subscriber(email: "early@example.com"))
         let utc = try #require(try await harness.database.subscriber(email: "utc@example.com"))
         let content = try await harness.database.editionContent(DeliveryHarness.edition)
-        let first = try harness.factory.prepare(content: content, subscriber: early, date: Date())
-        let second = try harness.factory.prepare(content: content, subscriber: utc, date: Date())
+        let first = try harness.factory.message(content: content, subscriber: early, date: Date())
+        let second = try harness.factory.message(content: content, subscriber: utc, date: Date())
         // Same digest, each with their own greeting and links.
         #expect(first.rendered.text.contains("Hi Early,") && second.rendered.text.contains("Hi Utc,"))
-        #expect(first.message.head.unsubscribeURIs != second.message.head.unsubscribeURIs)
+        #expect(first.head.unsubscribeURIs != second.head.unsubscribeURIs)
         // The feed changes; the next computation of the edition shows it.
         var renamed = try #require(content.newOpenings.first)
         renamed.title = "Renamed Go Engineer"
         try await harness.database.upsertOpenings([renamed])
-        let fresh = try harness.factory.prepare(
+        let fresh = try harness.factory.message(
             content: try await harness.database.editionContent(DeliveryHarness.edition), subscriber: early, date: Date())
         #expect(fresh.rendered.text.contains("Renamed Go Engineer at Grid"))
     }

@@ -32,7 +32,7 @@ struct SendTestCommand: AsyncParsableCommand {
             let session = try transport.openSession()
             defer { session.close() }
             let key = "test-\(prepared.key)-\(Int(now.timeIntervalSince1970))"
-            switch try session.send(prepared.bytes, envelope: prepared.message.envelope, key: key) {
+            switch try session.send(prepared.bytes, envelope: prepared.envelope, key: key) {
             case .accepted(let detail):
                 print("sent a test copy of \(edition) for \(subscriber) to \(to) (\(detail))")
             case .deferred(let code, let reply):

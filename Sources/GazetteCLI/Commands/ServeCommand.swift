@@ -65,9 +65,11 @@ struct FactoryPreviewer: DigestPreviewer {
     let factory: MessageFactory
 
     func preview(subscriber: Subscriber, edition: Edition) async throws -> DigestPreview {
-        let prepared = try factory.prepare(content: try await database.editionContent(edition), subscriber: subscriber, date: Date())
+        let content = try await database.editionContent(edition)
+        let message = try factory.message(content: content, subscriber: subscriber, date: Date())
+        let rendered = message.rendered
         return DigestPreview(
-            subject: prepared.rendered.subject, text: prepared.rendered.text, html: prepared.rendered.html,
-            webHTML: prepared.webHTML, eml: prepared.bytes, fileName: "\(prepared.key).eml")
+            subject: rendered.subject, text: rendered.text, html: rendered.html,
+            webHTML: factory.webHTML(of: message, content: content), eml: message.bytes, fileName: "\(message.key).eml")
     }
 }

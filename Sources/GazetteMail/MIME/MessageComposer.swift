@@ -6,18 +6,9 @@ import GazetteCore
 public struct MessageComposer: Sendable {
     public init() {}
 
+    /// The message's bytes. A `.plain` body is encoded here; an `.encoded` one is copied as it is.
     public func compose(_ message: OutgoingMessage) -> [UInt8] {
-        compose(message.head, sizeHint: message.text.utf8.count + message.html.utf8.count * 11 / 10) { part, out in
-            QuotedPrintable.encode(part == .text ? message.text : message.html, into: &out)
-        }
-    }
-
-    /// The two alternatives of the body, in the order they are written.
-    public enum Part: Sendable { case text, html }
-
-    /// Composes a message whose parts `writeBody` appends already quoted-printable encoded (CRLF line
-    /// ends): the send path encodes what subscribers share once and passes the pieces through.
-    public func compose(_ head: MessageHead, sizeHint: Int = 0, writeBody: (Part, inout [UInt8]) -> Void) -> [UInt8] {
+        let head = message.head
         let boundary = "=_gazette_" + boundaryToken(head.messageID)
         var headers: [(String, String)] = [
             ("Date", MessageComposer.rfc5322Date(head.date)),
@@ -38,7 +29,7 @@ public struct MessageComposer: Sendable {
         headers.append(("Content-Type", "multipart/alternative;\r\n boundary=\"\(boundary)\""))
 
         var out: [UInt8] = []
-        out.reserveCapacity(sizeHint + 2048)
+        out.reserveCapacity(message.body.encodedSizeHint + 2048)
         for (name, value) in headers {
             out.append(contentsOf: "\(name): \(value)\r\n".utf8)
         }
@@ -46,13 +37,19 @@ public struct MessageComposer: Sendable {
         for (part, contentType) in [(Part.text, "text/plain; charset=utf-8"), (.html, "text/html; charset=utf-8")] {
             out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(contentType)\r\n".utf8)
             out.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-            writeBody(part, &out)
+            switch message.body {
+            case .plain(let text, let html): QuotedPrintable.encode(part == .text ? text : html, into: &out)
+            case .encoded(let text, let html): out.append(contentsOf: part == .text ? text : html)
+            }
             // The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1): add one so the body keeps its own.
             out.append(contentsOf: "\r\n".utf8)
         }
         out.append(contentsOf: "--\(boundary)--\r\n".utf8)
         return out
     }
+
+    /// The two alternatives of the body, in the order they are written.
+    private enum Part { case text, html }
 
     /// Quoted-printable output never contains "=_", so a boundary starting with it cannot occur in a body.
     private func boundaryToken(_ seed: String) -> String {

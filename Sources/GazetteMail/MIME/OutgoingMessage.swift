@@ -25,16 +25,18 @@ public struct Mailbox: Hashable, Sendable {
     }
 }
 
-/// Everything a digest e-mail consists of, before it becomes MIME.
+/// A message before it becomes MIME: its header fields and its two alternatives.
 public struct OutgoingMessage: Sendable {
     public var head: MessageHead
-    public var text: String
-    public var html: String
+    public var body: MessageBody
+
+    public init(head: MessageHead, body: MessageBody) {
+        self.head = head
+        self.body = body
+    }
 
     public init(head: MessageHead, text: String, html: String) {
-        self.head = head
-        self.text = text
-        self.html = html
+        self.init(head: head, body: .plain(text: text, html: html))
     }
 
     public init(
@@ -50,6 +52,24 @@ public struct OutgoingMessage: Sendable {
 
     /// The SMTP envelope: sender and the one recipient of this transaction.
     public var envelope: Envelope { head.envelope }
+}
+
+/// The text and HTML alternatives of a message, in one of two forms the composer writes as they are.
+public enum MessageBody: Sendable {
+    /// As written: the composer encodes both quoted-printable (confirmations, tests).
+    case plain(text: String, html: String)
+    /// Already quoted-printable encoded with CRLF line ends, byte for byte what `.plain` would give: the digest
+    /// path encodes what subscribers share once per shell and only the personal values per message
+    /// (`MessageShell`), and hands the parts over finished.
+    case encoded(text: [UInt8], html: [UInt8])
+
+    /// Roughly how many bytes the encoded parts take, to size the message buffer once.
+    var encodedSizeHint: Int {
+        switch self {
+        case .plain(let text, let html): text.utf8.count * 11 / 10 + html.utf8.count * 11 / 10
+        case .encoded(let text, let html): text.count + html.count
+        }
+    }
 }
 
 /// The header fields of a message: everything but its body.

@@ -185,48 +185,52 @@ extension SQLiteStore {
     }
 
     /// Records the server's acceptance; committed on its own, right after the reply.
-    public func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws {
+    public func record(_ entries: [LedgerEntry], now: Date) async throws {
+        guard !entries.isEmpty else { return }
+        // One statement commits alone (autocommit): as durable as a transaction, without BEGIN and COMMIT.
+        if entries.count == 1 {
+            try await writeOneStatement { db in try Self.record(db, entries, now: now) }
+        } else {
+            try await write { db in try Self.record(db, entries, now: now) }
+        }
+    }
+
+    public func recordBlocking(_ entries: [LedgerEntry], now: Date) throws {
+        guard !entries.isEmpty else { return }
+        // GRDB's synchronous write runs on the calling thread (waiting for SQLite's writer), not on Swift's pool.
+        do {
+            try writer.write { db in try Self.record(db, entries, now: now) }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.wrap(error)
+        }
+    }
+
+    /// Cached statements: this runs once per message, and compiling SQL cost more than running it.
+    static func record(_ db: Database, _ entries: [LedgerEntry], now: Date) throws {
         let stamp = StoredDate(now)
-        try await writeOneStatement { db in
-            // A cached statement: this runs once per message, and compiling SQL cost more than running it.
-            try db.cachedStatement(sql: """
-                UPDATE delivery SET state = \(DeliveryState.sent.sql), messageId = ?, sentAt = ?, updatedAt = ?,
-                    nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL WHERE id = ?
-                """).execute(arguments: [messageID, stamp, stamp, deliveryID])
-        }
-    }
-
-    public func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws {
-        try await write { db in
-            try db.execute(
-                sql: """
+        for entry in entries {
+            switch entry.change {
+            case .sent(let messageID):
+                try db.cachedStatement(sql: """
+                    UPDATE delivery SET state = \(DeliveryState.sent.sql), messageId = ?, sentAt = ?, updatedAt = ?,
+                        nextAttemptAt = NULL, lastCode = NULL, lastReply = NULL, claimedBy = NULL, claimedUntil = NULL WHERE id = ?
+                    """).execute(arguments: [messageID, stamp, stamp, entry.deliveryID])
+            case .deferred(let code, let reply, let retryAt):
+                try db.cachedStatement(sql: """
                     UPDATE delivery SET state = \(DeliveryState.deferred.sql), lastCode = ?, lastReply = ?, nextAttemptAt = ?, updatedAt = ?,
-                        claimedBy = NULL, claimedUntil = NULL
-                    WHERE id = ?
-                    """,
-                arguments: [code, reply, StoredDate(retryAt), StoredDate(now), deliveryID])
-        }
-    }
-
-    public func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws {
-        try await write { db in
-            try db.execute(
-                sql: """
+                        claimedBy = NULL, claimedUntil = NULL WHERE id = ?
+                    """).execute(arguments: [code, reply, StoredDate(retryAt), stamp, entry.deliveryID])
+            case .failed(let code, let reply):
+                try db.cachedStatement(sql: """
                     UPDATE delivery SET state = \(DeliveryState.failed.sql), lastCode = ?, lastReply = ?, nextAttemptAt = NULL, updatedAt = ?,
                         claimedBy = NULL, claimedUntil = NULL WHERE id = ?
-                    """,
-                arguments: [code, reply, StoredDate(now), deliveryID])
-        }
-    }
-
-    public func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws {
-        try await write { db in
-            try db.execute(
-                sql: """
+                    """).execute(arguments: [code, reply, stamp, entry.deliveryID])
+            case .skipped(let reason):
+                try db.cachedStatement(sql: """
                     UPDATE delivery SET state = \(DeliveryState.skipped.sql), lastReply = ?, updatedAt = ?, claimedBy = NULL, claimedUntil = NULL
                     WHERE id = ?
-                    """,
-                arguments: [reason, StoredDate(now), deliveryID])
+                    """).execute(arguments: [reason, stamp, entry.deliveryID])
+            }
         }
     }
 

@@ -138,11 +138,13 @@ public protocol Store: Sendable {
     /// runs on a thread of its own so that it beats even when every thread of Swift's pool is busy; never
     /// call it from async code.
     func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int
-    /// Records the server's acceptance; committed on its own, right after the reply.
-    func recordSent(deliveryID: Int64, messageID: String, now: Date) async throws
-    func recordDeferred(deliveryID: Int64, code: Int?, reply: String, retryAt: Date, now: Date) async throws
-    func recordFailed(deliveryID: Int64, code: Int?, reply: String, now: Date) async throws
-    func recordSkipped(deliveryID: Int64, reason: String, now: Date) async throws
+    /// Writes what happened to each row (sent, deferred, failed, skipped) and clears its claim, all in
+    /// one transaction: the outcomes of one batch, or the sent marks of several connections at once.
+    func record(_ entries: [LedgerEntry], now: Date) async throws
+    /// `record`, blocking the calling thread until it is committed: for the connections' own threads,
+    /// which must not start their next message before the last one's `sent` mark is stored (that bounds
+    /// the duplicates a kill can cause). Never call it from async code.
+    func recordBlocking(_ entries: [LedgerEntry], now: Date) throws
     /// Puts rows `holder` claimed but never attempted back in the queue (a run stopping early); rows another
     /// sender has taken over since are left alone.
     func releaseClaims(deliveryIDs: [Int64], holder: String, now: Date) async throws

@@ -3,50 +3,6 @@ public import GazetteCore
 public import GazetteMail
 public import GazetteTemplates
 
-/// Who the mail comes from and where its links point; the same for every message of a run.
-public struct SenderProfile: Sendable {
-    public var from: Mailbox
-    /// Public base URL of `gazette serve`, for unsubscribe and preferences links.
-    public var baseURL: String
-    public var postalAddress: String
-    public var signer: LinkSigner
-    /// `GAZETTE_BOUNCE_ADDRESS`: when set, each digest's envelope sender is a signed VERP address under it.
-    public var bounceAddress: BounceAddress?
-
-    public init(from: Mailbox, baseURL: String, postalAddress: String, signer: LinkSigner, bounceAddress: BounceAddress? = nil) {
-        self.from = from
-        self.baseURL = baseURL
-        self.postalAddress = postalAddress
-        self.signer = signer
-        self.bounceAddress = bounceAddress
-    }
-
-    public var listName: String { from.name ?? "Gazette" }
-}
-
-/// A message ready for the transport: what the send path needs.
-public struct ComposedMessage: Sendable {
-    public var digest: Digest
-    public var head: MessageHead
-    public var bytes: [UInt8]
-    /// File-name-safe name: `2026-W48-000012`.
-    public var key: String
-
-    public var envelope: Envelope { head.envelope }
-}
-
-/// A message with its rendered parts besides, for previews: the same bytes as `ComposedMessage`.
-public struct PreparedMessage: Sendable {
-    public var digest: Digest
-    public var rendered: RenderedDigest
-    public var message: OutgoingMessage
-    public var bytes: [UInt8]
-    /// File-name-safe name: `2026-W48-000012`.
-    public var key: String
-    /// The HTML part for a browser (`/view/TOKEN`, the operator preview): the charts drawn as SVG.
-    public var webHTML: String
-}
-
 /// Builds one subscriber's e-mail for one edition. `send`, `send-test` and `preview` all go through
 /// here, so what an operator previews is byte for byte the body that is sent.
 public struct MessageFactory: Sendable {
@@ -68,31 +24,18 @@ public struct MessageFactory: Sendable {
         self.dkim = dkim
     }
 
-    /// The message for `send`.
-    public func compose(
-        content: EditionContent, subscriber: Subscriber, date: Date
-    ) throws(DeliveryError) -> ComposedMessage {
-        try build(content: content, subscriber: subscriber, date: date, recipient: nil).message
-    }
-
-    /// The message with its rendered parts, for previews and test copies.
+    /// One subscriber's message for this edition: the one way a digest e-mail is built, for `send`,
+    /// `send-test`, `preview` and the view-in-browser page.
+    ///
+    /// The Mustache templates are rendered once per distinct digest (`ShellCache`); per message, the
+    /// shell's encoded parts are filled with the subscriber's name, address and signed links, and the
+    /// head and body go to the MIME composer, then to the DKIM signer.
+    ///
     /// - Parameter recipient: where to send it; the subscriber's own address unless this is a test copy,
     ///   which gets a Message-ID of its own so that it can never be mistaken for (or deduplicated with) the real one.
-    public func prepare(
+    public func message(
         content: EditionContent, subscriber: Subscriber, date: Date, recipient: EmailAddress? = nil
-    ) throws(DeliveryError) -> PreparedMessage {
-        let (composed, shell, personal) = try build(content: content, subscriber: subscriber, date: date, recipient: recipient)
-        let rendered = shell.digest.fill(personal)
-        return PreparedMessage(
-            digest: composed.digest, rendered: rendered,
-            message: OutgoingMessage(head: composed.head, text: rendered.text, html: rendered.html),
-            bytes: composed.bytes, key: composed.key,
-            webHTML: WebCharts.replacingCharts(in: rendered.html, digest: composed.digest, charts: charts.charts(for: content)))
-    }
-
-    private func build(
-        content: EditionContent, subscriber: Subscriber, date: Date, recipient: EmailAddress?
-    ) throws(DeliveryError) -> (message: ComposedMessage, shell: MessageShell, personal: DigestView.Personalization) {
+    ) throws(DeliveryError) -> DigestMessage {
         guard let id = subscriber.id else { throw .unknownSubscriber(subscriber.email) }
         let address: EmailAddress
         if let recipient {
@@ -130,19 +73,20 @@ public struct MessageFactory: Sendable {
             unsubscribeURIs: [links.unsubscribe, links.unsubscribeMailto],
             listID: "\(sender.listName) <\(sender.from.address.localPart).\(domain)>",
             envelopeSender: envelopeSender(edition: content.edition, subscriberID: id, email: subscriber.email, testCopy: recipient != nil))
-        var bytes = composer.compose(head, sizeHint: shell.byteCount / 2) { part, out in
-            switch part {
-            case .text: shell.writeText(values, into: &out)
-            case .html: shell.writeHTML(values, into: &out)
-            }
-        }
+        var bytes = composer.compose(OutgoingMessage(head: head, body: shell.body(values)))
         // The one place final bytes are made (send, test copies, previews): signed here, over exactly
         // those bytes. Each body holds the subscriber's own links, so its hash is computed per message.
         if let dkim {
             do throws(DKIMError) { bytes = try dkim.sign(bytes, timestamp: date) } catch { throw .unexpected(error.description) }
         }
         let key = "\(edition)-" + id.zeroPadded(6)
-        return (ComposedMessage(digest: entry.digest, head: head, bytes: bytes, key: key), shell, personal)
+        return DigestMessage(digest: entry.digest, head: head, bytes: bytes, key: key, shell: shell, personal: personal)
+    }
+
+    /// The HTML part for a browser (`/view/TOKEN`, the operator preview): the charts drawn as SVG
+    /// instead of the table cells e-mail clients need.
+    public func webHTML(of message: DigestMessage, content: EditionContent) -> String {
+        WebCharts.replacingCharts(in: message.rendered.html, digest: message.digest, charts: charts.charts(for: content))
     }
 
     /// The VERP address for a digest; a test copy gets the bare bounce address (it has no ledger row, so

@@ -1,4 +1,4 @@
-import GazetteMail
+package import GazetteMail
 package import GazetteTemplates
 
 /// A digest shell whose fixed parts are already quoted-printable encoded: a message for one more
@@ -26,8 +26,11 @@ package struct MessageShell: Sendable {
     let html: [HTMLChunk]
     /// The subject when it holds no personal value.
     let fixedSubject: String?
-    /// Bytes held, for the cache's memory bound and the message's size hint: counted once, not per message.
+    /// Bytes held, for the cache's memory bound: counted once, not per message.
     let byteCount: Int
+    /// The encoded parts' fixed bytes, to size a message's buffers once.
+    let textByteCount: Int
+    let htmlByteCount: Int
 
     package init(_ digest: DigestShell) {
         self.digest = digest
@@ -68,6 +71,8 @@ package struct MessageShell: Sendable {
         let htmlBytes = html.reduce(0) { total, chunk in
             if case .fixed(let bytes) = chunk { total + bytes.count } else { total + 16 }
         }
+        self.textByteCount = textBytes
+        self.htmlByteCount = htmlBytes
         // The shell's own strings are about as large as their encoding.
         self.byteCount = 2 * (textBytes + htmlBytes)
     }
@@ -78,8 +83,19 @@ package struct MessageShell: Sendable {
         fixedSubject ?? digest.filledSubject(values)
     }
 
+    /// One subscriber's body, encoded: what `MessageComposer` would make of the filled shell's text and HTML.
+    package func body(_ values: DigestShell.Values) -> MessageBody {
+        var text: [UInt8] = []
+        text.reserveCapacity(textByteCount + 512)
+        writeText(values, into: &text)
+        var html: [UInt8] = []
+        html.reserveCapacity(htmlByteCount + 512)
+        writeHTML(values, into: &html)
+        return .encoded(text: text, html: html)
+    }
+
     /// Appends the encoded text part: what `QuotedPrintable.encode(digest.fill(…).text)` gives.
-    package func writeText(_ values: DigestShell.Values, into out: inout [UInt8]) {
+    func writeText(_ values: DigestShell.Values, into out: inout [UInt8]) {
         let start = out.count
         var keep = start
         for chunk in text {
@@ -103,7 +119,7 @@ package struct MessageShell: Sendable {
     }
 
     /// Appends the encoded HTML part; it decodes to `digest.fill(…).html`.
-    package func writeHTML(_ values: DigestShell.Values, into out: inout [UInt8]) {
+    func writeHTML(_ values: DigestShell.Values, into out: inout [UInt8]) {
         for chunk in html {
             switch chunk {
             case .fixed(let bytes):
