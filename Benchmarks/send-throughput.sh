@@ -3,7 +3,9 @@
 # side by side with Postfix's own load generator smtp-source sending a message of the same size at the
 # same concurrency, and with a bare libcurl loop (Benchmarks/libcurl_loop.c: the same message over
 # reused connections, nothing built or recorded), the ceiling of any libcurl-based sender.
-# Prints messages per second for all three and the ratios.
+# Prints messages per second for all three and the ratios, and the CPU time (user + system, GNU time)
+# each sender spent per message: on a machine with few cores, where the sink competes for the same CPUs,
+# that is the figure the rate follows.
 #
 #   Benchmarks/send-throughput.sh [SUBSCRIBERS] [CONCURRENCY]      (defaults: 5000 4)
 #
@@ -34,7 +36,7 @@ now() { date +%s.%N; }
 # Gazette: one full send run of the edition the samples were written for.
 start_sink 12525
 t0=$(now)
-GAZETTE_SMTP_URL=smtp://127.0.0.1:12525 GAZETTE_SMTP_TLS=none \
+GAZETTE_SMTP_URL=smtp://127.0.0.1:12525 GAZETTE_SMTP_TLS=none /usr/bin/time -f "%U %S" -o "$work/cpu-gazette" \
     "$gazette" send --week 2026-W48 --at 2026-11-23T09:30:00Z --now --concurrency "$concurrency" > "$work/summary"
 t1=$(now)
 sent=$(sed -n 's/.*: sent \([0-9]*\),.*/\1/p' "$work/summary" | tail -1)
@@ -52,14 +54,16 @@ cc -O2 Benchmarks/libcurl_loop.c -o "$work/libcurl_loop" -lcurl -lpthread
 "$gazette" preview --subscriber reader1@example.com --week 2026-W48 --format eml > "$work/message-crlf.eml"
 start_sink 12528
 t4=$(now)
-"$work/libcurl_loop" smtp://127.0.0.1:12528 "$sent" "$concurrency" "$work/message-crlf.eml" > "$work/loop"
+/usr/bin/time -f "%U %S" -o "$work/cpu-loop" "$work/libcurl_loop" smtp://127.0.0.1:12528 "$sent" "$concurrency" "$work/message-crlf.eml" > "$work/loop"
 t5=$(now)
 looped=$(cut -d' ' -f1 "$work/loop")
 
-python3 - "$sent" "$t0" "$t1" "$t2" "$t3" "$size" "$concurrency" "$t4" "$t5" "$looped" <<'PY'
+python3 - "$sent" "$t0" "$t1" "$t2" "$t3" "$size" "$concurrency" "$t4" "$t5" "$looped" "$work/cpu-gazette" "$work/cpu-loop" <<'PY'
 import sys
 n, t0, t1, t2, t3, size, c, t4, t5, looped = (
     int(sys.argv[1]), *map(float, sys.argv[2:6]), int(sys.argv[6]), int(sys.argv[7]), *map(float, sys.argv[8:10]), int(sys.argv[10]))
+def cpu(path):
+    return sum(map(float, open(path).read().split()[-2:]))
 g, s, l = n / (t1 - t0), n / (t3 - t2), looped / (t5 - t4)
 print(f"messages: {n} of ~{size} bytes, concurrency {c}")
 print(f"gazette send (whole path): {g:8.0f} msg/s  ({t1 - t0:.2f} s)")
@@ -68,4 +72,6 @@ print(f"bare libcurl loop:         {l:8.0f} msg/s  ({t5 - t4:.2f} s, {looped} me
 print(f"ratio gazette/smtp-source: {g / s:.2f}")
 print(f"ratio libcurl loop/smtp-source: {l / s:.2f}")
 print(f"ratio gazette/libcurl loop: {g / l:.2f}")
+cg, cl = cpu(sys.argv[11]), cpu(sys.argv[12])
+print(f"CPU per message: gazette send {cg / n * 1e6:.0f} µs (whole run: start-up, enqueue, send), libcurl loop {cl / looped * 1e6:.0f} µs")
 PY

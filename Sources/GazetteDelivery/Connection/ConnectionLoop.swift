@@ -49,10 +49,19 @@ struct ConnectionLoop: Sendable {
         }
         let connection = try opened.get()
         do {
-            while true {
-                let tickets = try await source.next(upTo: batchSize)
-                if tickets.isEmpty { break }
-                try await handle(tickets, on: connection, lane: lane)
+            // The next batch is claimed and built on Swift's pool while this one goes out on the
+            // connection's thread: the connection never waits for its messages to be built.
+            var next = try await prepareNextBatch()
+            while let batch = next {
+                async let following = prepareNextBatch()
+                do {
+                    try await finish(batch, on: connection, lane: lane)
+                } catch {
+                    // The batch built meanwhile was claimed in this run's name: it goes back to the queue.
+                    if let built = try? await following { await release(built.tickets) }
+                    throw error
+                }
+                next = try await following
             }
         } catch {
             await lane.run { connection.session.close() }
@@ -61,35 +70,53 @@ struct ConnectionLoop: Sendable {
         await lane.run { connection.session.close() }
     }
 
-    /// Builds, sends and records one batch. Rows never tried (a stop, an error, claims that ran out) go
-    /// back to the queue; the error, if any, is thrown once the rest is recorded.
-    private func handle(_ tickets: [DeliveryTicket], on connection: SessionBox, lane: BlockingLane) async throws {
+    /// A batch of claimed rows with their messages built, and the changes already decided.
+    struct PreparedBatch: Sendable {
+        var tickets: [DeliveryTicket]
         var changes: [(ticket: DeliveryTicket, change: LedgerChange, refusal: SendOutcome?)] = []
         var outgoing: [Outgoing] = []
-        var unattempted: [DeliveryTicket] = []
+        /// Rows after a build error, never tried.
+        var unbuilt: [DeliveryTicket] = []
         var stop: (any Error)?
+    }
+
+    /// Claims the next few rows and builds their messages; nil when there is nothing left (or the run is
+    /// stopping).
+    private func prepareNextBatch() async throws -> PreparedBatch? {
+        let tickets = try await source.next(upTo: batchSize)
+        if tickets.isEmpty { return nil }
+        var batch = PreparedBatch(tickets: tickets)
         for (position, ticket) in tickets.enumerated() {
             if let change = rules.changeBeforeBuilding(ticket) {
-                changes.append((ticket, change, nil))
+                batch.changes.append((ticket, change, nil))
                 continue
             }
             do throws(DeliveryError) {
                 let message = try factory.message(content: content, subscriber: ticket.subscriber, date: options.now)
                 if let change = rules.changeBeforeSending(message, for: ticket) {
-                    changes.append((ticket, change, nil))
+                    batch.changes.append((ticket, change, nil))
                 } else {
-                    outgoing.append(Outgoing(ticket: ticket, message: message))
+                    batch.outgoing.append(Outgoing(ticket: ticket, message: message))
                 }
             } catch .invalidAddress {
-                changes.append((ticket, rules.changeForInvalidAddress(), nil))
+                batch.changes.append((ticket, rules.changeForInvalidAddress(), nil))
             } catch {
                 // A template or signing error: no message of this run can be built; nothing of the rest is tried.
-                stop = error
-                unattempted = Array(tickets[position...])
+                batch.stop = error
+                batch.unbuilt = Array(tickets[position...])
                 break
             }
         }
+        return batch
+    }
 
+    /// Sends a built batch and records what happened. Rows never tried (a stop, an error, claims that ran
+    /// out) go back to the queue; the error, if any, is thrown once the rest is recorded.
+    private func finish(_ batch: PreparedBatch, on connection: SessionBox, lane: BlockingLane) async throws {
+        var changes = batch.changes
+        let outgoing = batch.outgoing
+        var unattempted = batch.unbuilt
+        var stop = batch.stop
         let sent = await send(outgoing, on: connection, lane: lane)
         var counts = Tally.Counts()
         counts.sent = sent.accepted
@@ -115,18 +142,21 @@ struct ConnectionLoop: Sendable {
             }
         }
         await tally.add(counts)
-        if !unattempted.isEmpty {
-            // Only rows still claimed in this run's name go back (the store checks): after their claims ran
-            // out, some may be another sender's.
-            do {
-                try await rules.database.releaseClaims(deliveryIDs: unattempted.map(\.id), holder: claims.holder, now: Date())
-            } catch {
-                logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
-                    "count": "\(unattempted.count)", "error": "\(error)",
-                ])
-            }
-        }
+        await release(unattempted)
         if let stop { throw stop }
+    }
+
+    /// Puts rows never tried back in the queue. Only rows still claimed in this run's name go back (the
+    /// store checks): after their claims ran out, some may be another sender's.
+    private func release(_ tickets: [DeliveryTicket]) async {
+        guard !tickets.isEmpty else { return }
+        do {
+            try await rules.database.releaseClaims(deliveryIDs: tickets.map(\.id), holder: claims.holder, now: Date())
+        } catch {
+            logger.warning("could not put unsent rows back in the queue; the next run requeues them", metadata: [
+                "count": "\(tickets.count)", "error": "\(error)",
+            ])
+        }
     }
 }
 

@@ -106,8 +106,11 @@ package struct MessageShell: Sendable {
                 if kept > 0 { keep = chunkStart + kept }
             case .personal(let pieces):
                 let wrapped = TextWrapper.wrap(DigestShell.join(pieces, values), width: TextWrapper.digestWidth)
-                for line in wrapped.split(separator: "\n", omittingEmptySubsequences: false) {
-                    QuotedPrintable.encodeLine(String(line), into: &out)
+                // Most personal lines stay one line: no need to split them (splitting walks Characters).
+                let lines = wrapped.utf8.contains(10)
+                    ? wrapped.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [wrapped]
+                for line in lines {
+                    QuotedPrintable.encodeLine(line, into: &out)
                     out.append(contentsOf: MessageShell.crlf)
                     if !line.isEmpty { keep = out.count }
                 }

@@ -126,7 +126,9 @@ public enum HeaderEncoding {
 
     /// Folds at spaces so that lines stay within 78 characters; nil when a word is too long to fold.
     static func foldASCII(_ text: String, firstLineUsed: Int) -> String? {
-        // Plain ASCII (the callers check): bytes are characters.
+        // Plain ASCII (the callers check): bytes are characters. A value that fits on the first line is
+        // what the loop below would give back unchanged (most names and subjects).
+        if firstLineUsed + text.utf8.count <= 78 - 1 { return text }
         var lines: [String] = []
         var current = ""
         var currentLength = 0

@@ -151,11 +151,15 @@ extension SQLiteStore {
                     updatedAt = ? WHERE id = ?
                 """)
             let stamp = StoredDate(now)
+            guard let first = rows.first else { return [] }
+            let positions = try SubscriberRecord.Positions(first)
             for row in rows {
-                let id: Int64 = row["deliveryId"]
-                let attempts: Int = row["deliveryAttempts"]
+                // `select` names these two first.
+                let id: Int64 = row[0]
+                let attempts: Int = row[1]
                 try update.execute(arguments: [claimant.holder, until, stamp, id])
-                tickets.append(DeliveryTicket(id: id, subscriber: try SubscriberRecord(row: row).subscriber, attempts: attempts + 1))
+                tickets.append(DeliveryTicket(
+                    id: id, subscriber: try SubscriberRecord(row: row, at: positions).subscriber, attempts: attempts + 1))
             }
             return tickets
         }

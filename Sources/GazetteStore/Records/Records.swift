@@ -173,23 +173,48 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
     /// Read by hand rather than through `Decodable`: every claim of every run reads subscribers, and
     /// the keyed decoding machinery cost more than the query.
     init(row: Row) throws {
-        id = row["id"]
-        email = row["email"]
-        emailKey = row["emailKey"]
-        name = row["name"]
-        timeZone = row["timeZone"]
-        sendDay = row["sendDay"]
-        sendHour = row["sendHour"]
-        languages = try StoredList.strings(row["languages"], column: "subscriber.languages")
-        levels = try StoredList.strings(row["levels"], column: "subscriber.levels")
-        remoteOnly = row["remoteOnly"]
-        locations = try StoredList.strings(row["locations"], column: "subscriber.locations")
-        minSalary = row["minSalary"]
-        skipEmpty = row["skipEmpty"]
-        status = row["status"]
-        pausedUntil = row["pausedUntil"]
-        createdAt = row["createdAt"]
-        updatedAt = row["updatedAt"]
+        try self.init(row: row, at: Positions(row))
+    }
+
+    /// Read by column position: a claim reads many rows of one query, and finding each column by name
+    /// (GRDB compares names case-insensitively) for every row cost more than decoding the values.
+    init(row: Row, at at: Positions) throws {
+        id = row[at.id]
+        email = row[at.email]
+        emailKey = row[at.emailKey]
+        name = row[at.name]
+        timeZone = row[at.timeZone]
+        sendDay = row[at.sendDay]
+        sendHour = row[at.sendHour]
+        languages = try StoredList.strings(row[at.languages], column: "subscriber.languages")
+        levels = try StoredList.strings(row[at.levels], column: "subscriber.levels")
+        remoteOnly = row[at.remoteOnly]
+        locations = try StoredList.strings(row[at.locations], column: "subscriber.locations")
+        minSalary = row[at.minSalary]
+        skipEmpty = row[at.skipEmpty]
+        status = row[at.status]
+        pausedUntil = row[at.pausedUntil]
+        createdAt = row[at.createdAt]
+        updatedAt = row[at.updatedAt]
+    }
+
+    /// Where a query's rows hold the subscriber's columns: found once per query.
+    struct Positions {
+        let id, email, emailKey, name, timeZone, sendDay, sendHour, languages, levels, remoteOnly, locations,
+            minSalary, skipEmpty, status, pausedUntil, createdAt, updatedAt: Int
+
+        init(_ row: Row) throws {
+            // The first column of that name, compared as SQLite does (case-insensitively), as GRDB's `row[name]` finds it.
+            let names = Array(row.columnNames).map { $0.lowercased() }
+            func at(_ column: String) throws -> Int {
+                guard let index = names.firstIndex(of: column.lowercased()) else { throw StoreError.database("subscriber.\(column) is missing") }
+                return index
+            }
+            (id, email, emailKey, name, timeZone) = (try at("id"), try at("email"), try at("emailKey"), try at("name"), try at("timeZone"))
+            (sendDay, sendHour, languages, levels) = (try at("sendDay"), try at("sendHour"), try at("languages"), try at("levels"))
+            (remoteOnly, locations, minSalary, skipEmpty) = (try at("remoteOnly"), try at("locations"), try at("minSalary"), try at("skipEmpty"))
+            (status, pausedUntil, createdAt, updatedAt) = (try at("status"), try at("pausedUntil"), try at("createdAt"), try at("updatedAt"))
+        }
     }
 
     var subscriber: Subscriber {
