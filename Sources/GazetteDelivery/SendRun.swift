@@ -188,9 +188,11 @@ public struct SendRun: Sendable {
         let rules = LedgerRules(
             database: database, retry: retry, runTime: options.now, skipEmpty: options.skipEmpty,
             suppressed: try await database.suppressedKeys(), edition: edition, logger: logger)
+        let marks = SentMarks(database: database)
+        defer { marks.finish() }
         let connection = ConnectionLoop(
             options: options, content: content, factory: factory, transport: transport, source: source, tally: tally,
-            rules: rules, marks: SentMarks(database: database), claims: claims, logger: logger,
+            rules: rules, marks: marks, claims: claims, logger: logger,
             batchSize: ConnectionLoop.batchSize(ready: total, concurrency: options.concurrency, paced: options.rate != nil))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

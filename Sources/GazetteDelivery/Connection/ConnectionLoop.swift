@@ -187,6 +187,7 @@ extension ConnectionLoop {
         return await withTaskCancellationHandler {
             await lane.run {
                 var result = LaneResult()
+                let waiter = SentMarks.Waiter()
                 for (index, item) in outgoing.enumerated() {
                     // A stop request (cancellation) lets the message in hand finish and leaves the rest unattempted.
                     if stopping.isRequested { break }
@@ -210,7 +211,7 @@ extension ConnectionLoop {
                         continue
                     }
                     do {
-                        try marks.commit(deliveryID: item.ticket.id, messageID: item.message.messageID)
+                        try marks.commit(deliveryID: item.ticket.id, messageID: item.message.messageID, waiter: waiter)
                         result.accepted += 1
                     } catch {
                         // Sent but not recorded: the row stays in flight and is sent again once its claim expires.
