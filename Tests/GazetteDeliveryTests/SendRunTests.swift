@@ -109,7 +109,7 @@ struct SendRunTests {
         #expect(try await harness.run(healthy).run(DeliveryHarness.options(at: "2026-11-23T09:35:00Z", now: true)).sent == 3)
     }
 
-    /// Forty readers on one connection go in batches of eight rows (`Worker.hopSize`): within a batch,
+    /// Forty readers on one connection go in batches of eight rows (`ConnectionLoop.batchSize`): within a batch,
     /// accepted, refused, deferred and skipped rows follow each other, and each row ends with its own
     /// outcome, recorded once; every accepted reader got exactly one message.
     @Test(arguments: StoreBackend.allCases)

@@ -29,8 +29,20 @@ struct ConnectionLoop: Sendable {
     let claims: ClaimKeeper
     let logger: Logger
 
-    /// Rows taken from the source at a time (at most 8); see `batchSize(ready:concurrency:)`.
+    /// Rows taken from the source at a time (at most 8); see `batchSize(ready:concurrency:paced:)`.
     let batchSize: Int
+
+    /// How long one batch should keep its connection busy: long enough that the hand-offs and the
+    /// batch's ledger transaction cost little per message into a relay that answers at once, short
+    /// enough that into a distant relay (each message waiting out four or five round trips) the
+    /// connections run out of work together at the end of the run, instead of some still holding eight.
+    static let batchDuration: Duration = .milliseconds(10)
+
+    /// The rows to take next, from how long this connection's last messages took each.
+    static func batchSize(upTo limit: Int, sendingTakes perMessage: Duration?) -> Int {
+        guard let perMessage, perMessage > .zero else { return limit }
+        return max(1, min(limit, Int(batchDuration / perMessage)))
+    }
 
     /// Eight rows per take make a long run cheaper (one hand-off to the connection's thread and one
     /// ledger transaction per batch), but a short run must still spread over every connection: eight
@@ -51,11 +63,14 @@ struct ConnectionLoop: Sendable {
         do {
             // The next batch is claimed and built on Swift's pool while this one goes out on the
             // connection's thread: the connection never waits for its messages to be built.
-            var next = try await prepareNextBatch()
+            var next = try await prepareNextBatch(upTo: batchSize)
+            var size = batchSize
             while let batch = next {
-                async let following = prepareNextBatch()
+                let take = size
+                async let following = prepareNextBatch(upTo: take)
                 do {
-                    try await finish(batch, on: connection, lane: lane)
+                    let perMessage = try await finish(batch, on: connection, lane: lane)
+                    size = Self.batchSize(upTo: batchSize, sendingTakes: perMessage)
                 } catch {
                     // The batch built meanwhile was claimed in this run's name: it goes back to the queue.
                     if let built = try? await following { await release(built.tickets) }
@@ -82,8 +97,8 @@ struct ConnectionLoop: Sendable {
 
     /// Claims the next few rows and builds their messages; nil when there is nothing left (or the run is
     /// stopping).
-    private func prepareNextBatch() async throws -> PreparedBatch? {
-        let tickets = try await source.next(upTo: batchSize)
+    private func prepareNextBatch(upTo count: Int) async throws -> PreparedBatch? {
+        let tickets = try await source.next(upTo: count)
         if tickets.isEmpty { return nil }
         var batch = PreparedBatch(tickets: tickets)
         for (position, ticket) in tickets.enumerated() {
@@ -112,7 +127,8 @@ struct ConnectionLoop: Sendable {
 
     /// Sends a built batch and records what happened. Rows never tried (a stop, an error, claims that ran
     /// out) go back to the queue; the error, if any, is thrown once the rest is recorded.
-    private func finish(_ batch: PreparedBatch, on connection: SessionBox, lane: BlockingLane) async throws {
+    /// - Returns: how long each message took to send, on average (nil when none was).
+    private func finish(_ batch: PreparedBatch, on connection: SessionBox, lane: BlockingLane) async throws -> Duration? {
         var changes = batch.changes
         let outgoing = batch.outgoing
         var unattempted = batch.unbuilt
@@ -144,6 +160,7 @@ struct ConnectionLoop: Sendable {
         await tally.add(counts)
         await release(unattempted)
         if let stop { throw stop }
+        return sent.attempted > 0 ? sent.elapsed / sent.attempted : nil
     }
 
     /// Puts rows never tried back in the queue. Only rows still claimed in this run's name go back (the
@@ -176,6 +193,8 @@ extension ConnectionLoop {
         /// Every other answer, by position in the batch.
         var refusals: [(index: Int, outcome: SendOutcome)] = []
         var stop: (any Error)?
+        /// From the first message handed to the server to the last answer (and sent mark).
+        var elapsed: Duration = .zero
     }
 
     /// Sends the batch on the connection's own thread (libcurl blocks; never on Swift's pool): one hand-off
@@ -188,6 +207,7 @@ extension ConnectionLoop {
             await lane.run {
                 var result = LaneResult()
                 let waiter = SentMarks.Waiter()
+                let started = ContinuousClock.now
                 for (index, item) in outgoing.enumerated() {
                     // A stop request (cancellation) lets the message in hand finish and leaves the rest unattempted.
                     if stopping.isRequested { break }
@@ -219,6 +239,7 @@ extension ConnectionLoop {
                         break
                     }
                 }
+                result.elapsed = started.duration(to: .now)
                 return result
             }
         } onCancel: {
