@@ -175,10 +175,11 @@ struct Fixture: Sendable {
             let rendered = message.rendered
             return OutgoingMessage(head: message.head, text: rendered.text, html: rendered.html)
         }
-        self.htmlParts = messages.map { message in
+        let htmlParts = messages.map { message -> String in
             guard case .plain(_, let html) = message.body else { return "" }
             return html
         }
+        self.htmlParts = htmlParts
         self.content = content
         self.templates = templates
         self.sender = sender
