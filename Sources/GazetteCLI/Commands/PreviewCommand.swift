@@ -28,12 +28,12 @@ struct PreviewCommand: AsyncParsableCommand {
             let runtime = try await Runtime.start(global, database: .mustExist)
             let now = Date()
             let edition = try week.edition(at: now)
-            let prepared = try await runtime.prepareMessage(for: subscriber, edition: edition, date: now)
+            let message = try await runtime.message(for: subscriber, edition: edition, date: now)
             func body(_ format: Format) -> Data {
                 switch format {
-                case .eml: Data(prepared.bytes)
-                case .html: Data(prepared.rendered.html.utf8)
-                case .text: Data(prepared.rendered.text.utf8)
+                case .eml: Data(message.bytes)
+                case .html: Data(message.rendered.html.utf8)
+                case .text: Data(message.rendered.text.utf8)
                 }
             }
             guard let out else {
@@ -45,7 +45,7 @@ struct PreviewCommand: AsyncParsableCommand {
             var directory = out
             while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
             for format in format.map({ [$0] }) ?? Format.allCases {
-                let path = "\(directory)/\(prepared.key).\(format.fileExtension)"
+                let path = "\(directory)/\(message.key).\(format.fileExtension)"
                 try body(format).write(to: URL(fileURLWithPath: path), options: .atomic)
                 print(path)
             }

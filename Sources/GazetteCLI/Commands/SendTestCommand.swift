@@ -25,14 +25,14 @@ struct SendTestCommand: AsyncParsableCommand {
             let runtime = try await Runtime.start(global, database: .mustExist)
             let now = Date()
             let edition = try week.edition(at: now)
-            let prepared = try await runtime.prepareMessage(
+            let message = try await runtime.message(
                 for: subscriber, edition: edition, date: now, recipient: try EmailAddress(to))
             let transport = try runtime.transport()
             // One message: blocking here is fine, no other work shares this thread.
             let session = try transport.openSession()
             defer { session.close() }
-            let key = "test-\(prepared.key)-\(Int(now.timeIntervalSince1970))"
-            switch try session.send(prepared.bytes, envelope: prepared.envelope, key: key) {
+            let key = "test-\(message.key)-\(Int(now.timeIntervalSince1970))"
+            switch try session.send(message.bytes, envelope: message.envelope, key: key) {
             case .accepted(let detail):
                 print("sent a test copy of \(edition) for \(subscriber) to \(to) (\(detail))")
             case .deferred(let code, let reply):

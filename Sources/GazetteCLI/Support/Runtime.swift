@@ -100,7 +100,7 @@ struct Runtime {
 
     /// One subscriber's message for one edition, as `send` builds it (`preview`, `send-test`).
     /// - Parameter recipient: a test copy's address instead of the subscriber's.
-    func prepareMessage(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> DigestMessage {
+    func message(for email: String, edition: Edition, date: Date, recipient: EmailAddress? = nil) async throws -> DigestMessage {
         guard let subscriber = try await database.subscriber(email: email) else { throw DeliveryError.unknownSubscriber(email) }
         if subscriber.status != .active {
             logger.warning("\(subscriber.email) is \(subscriber.status.rawValue): no digest is sent to this address; this copy is for you only")

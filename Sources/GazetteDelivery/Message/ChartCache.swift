@@ -10,7 +10,7 @@ final class ChartCache: Sendable {
 
     func charts(for content: EditionContent) -> EditionCharts {
         if let known = current.withLock({ $0 }), known.computation == content.computation { return known }
-        // Drawn outside the lock; two workers racing here draw the same markup twice, once.
+        // Drawn outside the lock; two connections racing here draw the same markup twice, once.
         let drawn = EditionCharts(content)
         current.withLock { $0 = drawn }
         return drawn

@@ -188,7 +188,7 @@ extension SQLiteStore {
         return db.changesCount
     }
 
-    /// Records the server's acceptance; committed on its own, right after the reply.
+    /// Writes each row's change; one change commits on its own, several share one transaction.
     public func record(_ entries: [LedgerEntry], now: Date) async throws {
         guard !entries.isEmpty else { return }
         // One statement commits alone (autocommit): as durable as a transaction, without BEGIN and COMMIT.

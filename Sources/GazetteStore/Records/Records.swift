@@ -178,7 +178,8 @@ struct SubscriberRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     /// Read by column position: a claim reads many rows of one query, and finding each column by name
     /// (GRDB compares names case-insensitively) for every row cost more than decoding the values.
-    init(row: Row, at at: Positions) throws {
+    init(row: Row, at positions: Positions) throws {
+        let at = positions
         id = row[at.id]
         email = row[at.email]
         emailKey = row[at.emailKey]
