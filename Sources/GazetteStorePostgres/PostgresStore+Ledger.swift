@@ -145,14 +145,7 @@ extension PostgresStore {
     /// The heartbeat's thread waits here while a task renews the claims: postgres-nio is async only, and
     /// its I/O runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
     public func renewClaimsBlocking(edition: Edition, claimant: RowClaimant) throws -> Int {
-        let outcome = BlockingOutcome<Int>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { outcome.set(.success(try await renewClaims(edition: edition, claimant: claimant))) } catch { outcome.set(.failure(error)) }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.result.get()
+        try Self.waitFor { try await self.renewClaims(edition: edition, claimant: claimant) }
     }
 
     /// Sent marks (the common case, alone or several connections' at once) are one statement in a
@@ -195,14 +188,19 @@ extension PostgresStore {
     /// A connection's thread waits here while a task records: postgres-nio is async only, and its I/O
     /// runs on NIO's event loops, so the wait does not depend on Swift's pool being free for long.
     public func recordBlocking(_ entries: [LedgerEntry], now: Date) throws {
-        let outcome = BlockingOutcome<Void>()
+        try Self.waitFor { try await self.record(entries, now: now) }
+    }
+
+    /// Runs `work` in a task and blocks the calling thread (never one of Swift's pool) until it is done.
+    private static func waitFor<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
+        let outcome = BlockingOutcome<Value>()
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { outcome.set(.success(try await record(entries, now: now))) } catch { outcome.set(.failure(error)) }
+            do { outcome.set(.success(try await work())) } catch { outcome.set(.failure(error)) }
             done.signal()
         }
         done.wait()
-        try outcome.result.get()
+        return try outcome.result.get()
     }
 
     /// One sent mark, as the JSON document `record` reads with `json_to_recordset`.

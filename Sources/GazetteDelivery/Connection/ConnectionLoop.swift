@@ -88,7 +88,7 @@ struct ConnectionLoop: Sendable {
     /// A batch of claimed rows with their messages built, and the changes already decided.
     struct PreparedBatch: Sendable {
         var tickets: [DeliveryTicket]
-        var changes: [(ticket: DeliveryTicket, change: LedgerChange, refusal: SendOutcome?)] = []
+        var changes: [LedgerRules.Decision] = []
         var outgoing: [Outgoing] = []
         /// Rows after a build error, never tried.
         var unbuilt: [DeliveryTicket] = []

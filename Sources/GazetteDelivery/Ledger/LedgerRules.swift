@@ -12,6 +12,10 @@ import Logging
 /// - After sending: 2xx → sent; 4xx and connection faults → deferred with backoff, failed once the
 ///   attempts are used up; 5xx → failed, and an address refused for good too often is suppressed.
 struct LedgerRules: Sendable {
+    /// A row's change as decided, with the server's answer when it was a refusal (to log, and to count
+    /// towards suppression).
+    typealias Decision = (ticket: DeliveryTicket, change: LedgerChange, refusal: SendOutcome?)
+
     let database: any Store
     let retry: RetryPolicy
     /// The run's clock for backoff (`--at` in tests); the rows' `updatedAt` use the wall clock.
@@ -59,7 +63,7 @@ struct LedgerRules: Sendable {
 
     /// Writes a batch's changes in one transaction, then logs what an operator should see and suppresses
     /// addresses refused for good too often.
-    func record(_ entries: [(ticket: DeliveryTicket, change: LedgerChange, refusal: SendOutcome?)]) async throws {
+    func record(_ entries: [Decision]) async throws {
         guard !entries.isEmpty else { return }
         try await database.record(entries.map { LedgerEntry(deliveryID: $0.ticket.id, change: $0.change) }, now: Date())
         for entry in entries {

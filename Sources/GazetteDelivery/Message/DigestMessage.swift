@@ -1,4 +1,3 @@
-public import Foundation
 public import GazetteCore
 public import GazetteMail
 public import GazetteTemplates

@@ -26,11 +26,11 @@ package struct MessageShell: Sendable {
     let html: [HTMLChunk]
     /// The subject when it holds no personal value.
     let fixedSubject: String?
-    /// Bytes held, for the cache's memory bound: counted once, not per message.
-    let byteCount: Int
     /// The encoded parts' fixed bytes, to size a message's buffers once.
     let textByteCount: Int
     let htmlByteCount: Int
+    /// Bytes held, for the cache's memory bound: the shell's own strings are about as large as their encoding.
+    var byteCount: Int { 2 * (textByteCount + htmlByteCount) }
 
     package init(_ digest: DigestShell) {
         self.digest = digest
@@ -73,8 +73,6 @@ package struct MessageShell: Sendable {
         }
         self.textByteCount = textBytes
         self.htmlByteCount = htmlBytes
-        // The shell's own strings are about as large as their encoding.
-        self.byteCount = 2 * (textBytes + htmlBytes)
     }
 
     static let crlf: [UInt8] = [13, 10]

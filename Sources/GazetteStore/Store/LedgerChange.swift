@@ -24,15 +24,6 @@ public struct LedgerEntry: Sendable, Equatable {
         self.change = change
     }
 
-    /// The columns the change writes, in the order both backends bind them.
-    package var columns: (state: DeliveryState, messageID: String?, code: Int?, reply: String?, retryAt: Date?) {
-        switch change {
-        case .sent(let messageID): (.sent, messageID, nil, nil, nil)
-        case .deferred(let code, let reply, let retryAt): (.deferred, nil, code, reply, retryAt)
-        case .failed(let code, let reply): (.failed, nil, code, reply, nil)
-        case .skipped(let reason): (.skipped, nil, nil, reason, nil)
-        }
-    }
 }
 
 extension Store {
